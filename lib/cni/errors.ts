@@ -1,0 +1,48 @@
+// One error type for the whole suite: what the spec calls an "error result".
+// Anything else thrown by a verb is turned into code 999 (internal) at the edge.
+
+export const Code = {
+  IncompatibleVersion: 1,
+  UnsupportedField: 2,
+  UnknownContainer: 3,
+  InvalidEnvironment: 4,
+  IOFailure: 5,
+  DecodingFailure: 6,
+  InvalidNetworkConfig: 7,
+  InvalidNetns: 8,
+  TryAgainLater: 11,
+  PluginNotAvailable: 50,
+  LimitedConnectivity: 51,
+  Internal: 999,
+} as const;
+
+export type ErrorCode = (typeof Code)[keyof typeof Code] | number;
+
+export class CniError extends Error {
+  readonly code: ErrorCode;
+  readonly details: string;
+
+  constructor(code: ErrorCode, msg: string, details = '', options?: { cause?: unknown }) {
+    super(msg, options);
+    this.name = 'CniError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The wire form: `details` is left out when empty, as the reference does. */
+  toJSON(): { code: number; msg: string; details?: string } {
+    return this.details ? { code: this.code, msg: this.message, details: this.details } : { code: this.code, msg: this.message };
+  }
+}
+
+export const invalidConfig = (msg: string, details = '', cause?: unknown): CniError =>
+  new CniError(Code.InvalidNetworkConfig, msg, details, { cause });
+
+export const invalidEnv = (msg: string, details = ''): CniError => new CniError(Code.InvalidEnvironment, msg, details);
+
+/** Whatever was thrown, as a CNI error: CNI errors pass through, anything else is code 999 with its message. */
+export function toCniError(err: unknown): CniError {
+  if (err instanceof CniError) return err;
+  if (err instanceof Error) return new CniError(Code.Internal, err.message, '', { cause: err });
+  return new CniError(Code.Internal, String(err));
+}

@@ -1,0 +1,24 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compareVersions, familyOf, isSupported } from '../../lib/cni/version.ts';
+
+test('compareVersions orders dotted versions numerically', () => {
+  assert.is(compareVersions('0.3.1', '0.4.0'), -1);
+  assert.is(compareVersions('1.1.0', '1.0.0'), 1);
+  assert.is(compareVersions('0.10.0', '0.9.0'), 1);
+  assert.is(compareVersions('1.0', '1.0.0'), 0);
+});
+
+test('isSupported matches exact strings only', () => {
+  assert.ok(isSupported('0.3.1'));
+  assert.not.ok(isSupported('0.3'));
+  assert.not.ok(isSupported('1.2.0'));
+});
+
+test('familyOf groups versions by result type', () => {
+  assert.is(familyOf('0.2.0'), '020');
+  assert.is(familyOf('0.4.0'), '040');
+  assert.is(familyOf('1.1.0'), '100');
+});
+
+test.run();

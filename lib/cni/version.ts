@@ -7,14 +7,29 @@ export const CURRENT_VERSION: SpecVersion = '1.1.0';
 /** A version is supported by exact string match, as the reference reconciles. */
 export const isSupported = (v: string): v is SpecVersion => (SUPPORTED_VERSIONS as readonly string[]).includes(v);
 
-/** Semver-ish comparison of dotted numeric versions; a missing part counts as 0. */
+const PART_NAMES = ['major', 'minor', 'micro'] as const;
+
+/** Go's version.ParseVersion: up to three integer parts, missing parts are 0, "" means 0.1.0. */
+export function parseVersion(v: string): [number, number, number] {
+  if (v === '') return [0, 1, 0];
+  const parts = v.split('.');
+  if (parts.length >= 4) throw new Error(`invalid version ${JSON.stringify(v)}: too many parts`);
+  const out: [number, number, number] = [0, 0, 0];
+  parts.forEach((p, i) => {
+    if (!/^[+-]?\d+$/.test(p)) {
+      const q = JSON.stringify(p);
+      throw new Error(`failed to convert ${PART_NAMES[i]} version part ${q}: strconv.Atoi: parsing ${q}: invalid syntax`);
+    }
+    out[i] = Number(p);
+  });
+  return out;
+}
+
+/** Orders two versions by their parsed parts; throws on a malformed version. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
+  const pa = parseVersion(a);
+  const pb = parseVersion(b);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return Math.sign(pa[i]! - pb[i]!);
   return 0;
 }
 

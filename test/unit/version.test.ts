@@ -7,6 +7,9 @@ test('compareVersions orders dotted versions numerically', () => {
   assert.is(compareVersions('1.1.0', '1.0.0'), 1);
   assert.is(compareVersions('0.10.0', '0.9.0'), 1);
   assert.is(compareVersions('1.0', '1.0.0'), 0);
+  assert.is(compareVersions('', '0.1.0'), 0);
+  assert.throws(() => compareVersions('1.x', '1.0.0'), /failed to convert minor version part "x"/);
+  assert.throws(() => compareVersions('1.0.0.0', '1.0.0'), /too many parts/);
 });
 
 test('isSupported matches exact strings only', () => {

@@ -1,0 +1,6 @@
+// The plugins this executable answers to, by invoked name. Loaders are lazy so that each
+// invocation initialises only the plugin it runs (esbuild turns these imports into deferred
+// module initialisers inside the one bundle).
+import type { Plugin } from '../lib/cni/plugin.ts';
+
+export const PLUGINS: Readonly<Record<string, () => Promise<Plugin<never>>>> = {};

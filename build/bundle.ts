@@ -1,0 +1,25 @@
+// Bundles the multicall entry into one CommonJS file for the single executable, and writes the
+// list of plugin names the Makefile links to it.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { PLUGINS } from '../bin/plugins.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, 'dist');
+
+await build({
+  entryPoints: [join(root, 'bin/multicall.ts')],
+  outfile: join(out, 'cni-ts.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  alias: { 'node-gyp-build': join(root, 'build/node-gyp-build-shim.cjs') },
+  // lib/native/load.ts reads import.meta only when not running as a single executable.
+  logOverride: { 'empty-import-meta': 'silent' },
+  logLevel: 'warning',
+});
+writeFileSync(join(out, 'plugins.txt'), `${Object.keys(PLUGINS).join('\n')}\n`);

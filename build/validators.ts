@@ -1,0 +1,5 @@
+// Every schema that gets a validator generated at build time: the module, its export, and the
+// generated file the runtime code imports.
+export const VALIDATORS = [
+  { module: 'lib/config/schemas/netconf.ts', export: 'netConfSchema', out: 'lib/config/generated/netconf.ts' },
+] as const;

@@ -1,0 +1,32 @@
+// What a plugin is: a name, a config parser and typed verb functions. lib/cni does all the
+// reading, dispatching and printing; verbs only return data or throw.
+import type { Command, CmdEnv } from './env.ts';
+import type { Result } from './result.ts';
+
+export interface Request<C> {
+  readonly command: Command;
+  readonly containerId: string;
+  readonly netns: string;
+  readonly ifname: string;
+  /** CNI_ARGS, undecoded: each plugin declares the keys it understands. */
+  readonly args: string;
+  /** CNI_PATH split into directories. */
+  readonly cniPath: readonly string[];
+  /** The config exactly as received: delegated plugins get these bytes. */
+  readonly stdin: Buffer;
+  /** The whole environment, passed on unchanged (but CNI_COMMAND) to delegated plugins. */
+  readonly environ: Readonly<Record<string, string | undefined>>;
+  readonly config: C;
+}
+
+export interface Plugin<C> {
+  readonly name: string;
+  /** Decodes and validates stdin (already parsed as JSON) into the plugin's typed config. */
+  parseConfig(raw: unknown, env: CmdEnv, command: Command): C;
+  // A verb left undefined succeeds without doing anything, as the reference skel does.
+  readonly add: (req: Request<C>) => Promise<Result>;
+  readonly del?: (req: Request<C>) => Promise<void>;
+  readonly check?: (req: Request<C>) => Promise<void>;
+  readonly gc?: (req: Request<C>) => Promise<void>;
+  readonly status?: (req: Request<C>) => Promise<void>;
+}

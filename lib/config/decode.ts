@@ -1,0 +1,56 @@
+// Decoding a plugin's JSON configuration like Go's encoding/json would, then validating it with a
+// validator generated at build time from the same schema. Errors are CNI code 7 naming the field.
+import type { ErrorObject, JSONSchemaType } from 'ajv';
+import { invalidConfig } from '../cni/errors.ts';
+import { foldKeys, type SchemaNode } from './fold.ts';
+
+/** The shape of an ajv standalone validator: it fills defaults in place and records its errors. */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** A schema and the validator generated from it: the one source of a config type. */
+export interface ConfigSpec<T> {
+  readonly schema: JSONSchemaType<T>;
+  readonly validate: Validator;
+}
+
+/** `ipam.ranges[0][1].subnet` from ajv's JSON pointer `/ipam/ranges/0/1/subnet`. */
+export function fieldName(pointer: string, extra?: string): string {
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) parts.push(extra);
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let v: unknown = data;
+  for (const p of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[p.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return v;
+}
+
+export function describeError(e: ErrorObject, data: unknown): string {
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return `field "${fieldName(e.instancePath, missing)}" is required`;
+  }
+  const field = fieldName(e.instancePath) || '(top level)';
+  const got = JSON.stringify(valueAt(data, e.instancePath));
+  return `field "${field}" ${e.message ?? 'is invalid'}, got ${got}`;
+}
+
+/**
+ * Folds keys (Go's case-insensitive match, null = default), validates and fills defaults.
+ * `what` prefixes the message, e.g. "bridge config".
+ */
+export function decodeConfig<T>(raw: unknown, spec: ConfigSpec<T>, what = 'network config'): T {
+  const data = foldKeys(raw, spec.schema as SchemaNode);
+  if (!spec.validate(data)) {
+    const err = spec.validate.errors?.[0];
+    throw invalidConfig(`invalid ${what}: ${err ? describeError(err, data) : 'rejected'}`);
+  }
+  return data as T;
+}

@@ -11,9 +11,17 @@ VALIDATORS  := lib/config/generated/.stamp
 CNI_BIN_DIR ?= /opt/cni/bin
 SEA_FUSE    := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 
-.PHONY: all native links check test unit integration bench install demo clean
+.PHONY: all setup native links check test unit integration bench install demo clean
 
 all: $(EXE) native links
+
+# Everything a fresh Debian machine needs (system packages as root, npm packages), then a build.
+setup:
+	scripts/setup
+	$(MAKE) all
+
+demo: setup
+	scripts/demo
 
 $(DEPS): package.json
 	npm install --no-fund --no-audit

@@ -20,11 +20,15 @@ export const aboutText = (name: string): string =>
 export const versionText = (): string =>
   `${JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: SUPPORTED_VERSIONS })}\n`;
 
+// Go's wording for the JSON error a runtime most often causes (a truncated write), V8's otherwise.
+const jsonErrorText = (err: Error): string =>
+  /Unexpected end of JSON input/.test(err.message) ? 'unexpected end of JSON input' : err.message;
+
 function parseStdin(stdin: Buffer): unknown {
   try {
     return JSON.parse(stdin.toString('utf8'));
   } catch (err) {
-    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${(err as Error).message}`);
+    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${jsonErrorText(err as Error)}`);
   }
 }
 

@@ -1,0 +1,7 @@
+// `make bench`: every benchmark, against the reference plugins when Debian's are installed.
+import { resolve } from 'node:path';
+import { benchStartup } from './startup.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = resolve(root, 'dist/bin/cni-ts');
+benchStartup(bin, process.execPath);

@@ -42,7 +42,8 @@ export function configVersion(raw: unknown): string {
 }
 
 function checkNetworkName(raw: unknown): void {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  // JSON null decodes into an empty struct in Go: it is a config without a name, not a syntax error.
+  if (raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new CniError(Code.DecodingFailure, 'error unmarshall network config: the network config must be a JSON object');
   }
   const name = goField(raw, 'name') ?? '';

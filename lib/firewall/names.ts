@@ -1,0 +1,20 @@
+// Names and comments derived from SHA-512, bit-identical to the reference plugins' so that either
+// implementation can find and remove what the other made.
+import { createHash } from 'node:crypto';
+
+export const sha512Hex = (text: string): string => createHash('sha512').update(text, 'utf8').digest('hex');
+
+const MAX_CHAIN_LENGTH = 28;
+
+/** The reference's FormatChainName family: ("CNI-" + prefix + sha512hex(name + id))[:28]. */
+export function chainName(name: string, id: string, prefix = ''): string {
+  const head = `CNI-${prefix}`;
+  if (head.length >= MAX_CHAIN_LENGTH) throw new RangeError(`chain prefix ${prefix} too long`);
+  return (head + sha512Hex(name + id)).slice(0, MAX_CHAIN_LENGTH);
+}
+
+/** The reference's FormatComment: name: "<net>" id: "<id>", with Go's %q quoting. */
+export const chainComment = (name: string, id: string): string => `name: ${JSON.stringify(name)} id: ${JSON.stringify(id)}`;
+
+/** First 16 hex characters of SHA-512: the nftables comment hashes. */
+export const hash16 = (text: string): string => sha512Hex(text).slice(0, 16);

@@ -1,0 +1,54 @@
+// iptables through its save/restore tools: one iptables-restore per change, one iptables-save
+// per listing, whatever the number of rules.
+import { runTool, ToolError } from './run.ts';
+
+export type IpFamily = 4 | 6;
+
+const tool = (family: IpFamily, kind: 'save' | 'restore'): string => `${family === 6 ? 'ip6tables' : 'iptables'}-${kind}`;
+
+/** One table as iptables-save prints it: every chain (built-in or not) and its rules, in order. */
+export interface IptablesTable {
+  /** Chain name to its rules, each rule as the arguments after `-A <chain> `. */
+  readonly chains: ReadonlyMap<string, readonly string[]>;
+}
+
+export function parseIptablesSave(text: string): IptablesTable {
+  const chains = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith(':')) {
+      chains.set(line.slice(1).split(' ')[0]!, []);
+    } else if (line.startsWith('-A ')) {
+      const rest = line.slice(3);
+      const space = rest.indexOf(' ');
+      const chain = space < 0 ? rest : rest.slice(0, space);
+      const rules = chains.get(chain) ?? [];
+      rules.push(space < 0 ? '' : rest.slice(space + 1));
+      chains.set(chain, rules);
+    }
+  }
+  return { chains };
+}
+
+/** Lists one table (`nat`, `filter`, ...) of one family. */
+export async function iptablesSave(family: IpFamily, table: string): Promise<IptablesTable> {
+  return parseIptablesSave(await runTool(tool(family, 'save'), ['-t', table]));
+}
+
+/**
+ * Applies a restore script (`*table`, `:CHAIN - [0:0]`, `-A/-I/-D ...`, `COMMIT`) atomically without
+ * flushing the tables it names. Beware: declaring an existing chain flushes that chain.
+ */
+export async function iptablesRestore(family: IpFamily, script: string): Promise<void> {
+  await runTool(tool(family, 'restore'), ['-w', '--noflush'], script);
+}
+
+/** Whether the iptables tools of this family can list a table at all. */
+export async function iptablesFamilyUsable(family: IpFamily): Promise<boolean> {
+  try {
+    await runTool(tool(family, 'save'), ['-t', 'nat']);
+    return true;
+  } catch (err) {
+    if (err instanceof ToolError) return false;
+    throw err;
+  }
+}

@@ -1,5 +1,6 @@
 // Entry of the single executable: dispatch on the name it was invoked as (a link per plugin).
 import { basename } from 'node:path';
+import { registerInProcess } from '../lib/cni/inprocess.ts';
 import { runPlugin } from '../lib/cni/skel.ts';
 import { processIO } from '../lib/cni/stdio.ts';
 import { PLUGINS } from './plugins.ts';
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
     process.stderr.write(`cni-ts: unknown plugin name "${name}": invoke this executable through a link named after a plugin (${known})\n`);
     return 2;
   }
+  registerInProcess((plugin) => (Object.hasOwn(PLUGINS, plugin) ? PLUGINS[plugin]!() : undefined));
   return runPlugin(await load(), processIO());
 }
 

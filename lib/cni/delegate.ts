@@ -10,6 +10,7 @@ import { CniError, Code } from './errors.ts';
 import { goList } from './goformat.ts';
 import type { Request } from './plugin.ts';
 import type { Result } from './result.ts';
+import { runInProcess } from './inprocess.ts';
 import { configVersion } from './skel.ts';
 
 export type DelegatedCommand = 'ADD' | 'DEL' | 'CHECK' | 'GC' | 'STATUS';
@@ -75,6 +76,11 @@ const TEXT_FILE_BUSY_RETRIES = 5;
 
 /** Execs a plugin binary with the given stdin and env; returns its stdout or throws its error. */
 export async function execPlugin(path: string, stdin: Buffer, env: NodeJS.ProcessEnv, stderr: (b: Buffer) => void): Promise<Buffer> {
+  const inProcess = await runInProcess(path, stdin, env);
+  if (inProcess) {
+    if (inProcess.code !== 0) throw pluginError({ code: inProcess.code, signal: null, stdout: inProcess.stdout, stderr: Buffer.alloc(0) });
+    return inProcess.stdout;
+  }
   for (let attempt = 0; ; attempt++) {
     let exit: Exit;
     try {

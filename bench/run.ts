@@ -3,5 +3,5 @@ import { resolve } from 'node:path';
 import { benchStartup } from './startup.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const bin = resolve(root, 'dist/bin/cni-ts');
-benchStartup(bin, process.execPath);
+const binDir = resolve(root, 'dist/bin');
+benchStartup(binDir, process.execPath);

@@ -5,9 +5,10 @@ import { fmt, ratio, timeCommand } from './measure.ts';
 export const REFERENCE_DIR = '/usr/lib/cni';
 const RUNS = 30;
 
-export function benchStartup(bin: string, node: string): void {
+/** `binDir` is our bin dir: the same plugin name is timed on both sides. */
+export function benchStartup(binDir: string, node: string): void {
   const version = { CNI_COMMAND: 'VERSION' };
-  const ours = timeCommand({ file: bin, env: version }, RUNS);
+  const ours = timeCommand({ file: `${binDir}/host-local`, env: version }, RUNS);
   const refBin = `${REFERENCE_DIR}/host-local`;
   const ref = existsSync(refBin) ? timeCommand({ file: refBin, env: version }, RUNS) : undefined;
   const bare = timeCommand({ file: node, args: ['-e', '0'] }, RUNS);

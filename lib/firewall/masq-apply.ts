@@ -1,0 +1,92 @@
+// ipMasq executor: reads the current state once per table, asks the planners what to change and
+// applies it in one iptables-restore (per family) or one nft batch. Reads and writes of different
+// tables run in parallel.
+import type { Backend } from './backend.ts';
+import { iptablesUsable, nftablesUsable } from './backend.ts';
+import { iptablesRestore, iptablesSave, type IpFamily } from './iptables.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, type MasqAddress } from './masq-iptables.ts';
+import { MASQ_CHAIN, MASQ_TABLE, hashForInstance, masqRuleText, commentForInstance, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './masq-nft.ts';
+import { nftApply, nftListTable, nftRules, type NftRule } from './nft.ts';
+
+export type { MasqAddress } from './masq-iptables.ts';
+
+export interface MasqInstance {
+  readonly network: string;
+  readonly ifname: string;
+  readonly containerID: string;
+}
+
+const families = (addrs: readonly MasqAddress[]): IpFamily[] => [4, 6].filter((f) => addrs.some((a) => a.family === f)) as IpFamily[];
+
+async function masqRulesNow(): Promise<NftRule[]> {
+  const objects = await nftListTable('inet', MASQ_TABLE);
+  return objects === undefined ? [] : nftRules(objects, MASQ_CHAIN);
+}
+
+export async function setupMasq(backend: Backend, who: MasqInstance, addrs: readonly MasqAddress[]): Promise<void> {
+  if (backend === 'nftables') {
+    const stale = rulesWithPrefix(await masqRulesNow(), hashForInstance(who.network, who.ifname, who.containerID));
+    await nftApply(planNftMasqSetup(who.network, who.ifname, who.containerID, addrs, stale.map((r) => r.handle)));
+    return;
+  }
+  await Promise.all(
+    families(addrs).map(async (f) => {
+      const script = planMasqSetup(await iptablesSave(f, 'nat'), who.network, who.containerID, addrs.filter((a) => a.family === f));
+      if (script) await iptablesRestore(f, script);
+    }),
+  );
+}
+
+/**
+ * Removes one attachment's masquerade state from both backends (it may have been made by another
+ * version or config). Failures of a backend that is not usable here are not errors, as in the
+ * reference. With no addresses known, iptables is cleaned by chain name in both families.
+ */
+export async function teardownMasq(who: MasqInstance, addrs: readonly MasqAddress[]): Promise<Error[]> {
+  const ipt = (addrs.length === 0 ? [4, 6] : families(addrs)) as IpFamily[];
+  const jobs = ipt.map(async (f) => {
+    const script = planMasqTeardown(await iptablesSave(f, 'nat'), who.network, who.containerID, addrs.filter((a) => a.family === f));
+    if (script) await iptablesRestore(f, script);
+  });
+  const nft = (async () => {
+    const script = planNftDelete(rulesWithPrefix(await masqRulesNow(), hashForInstance(who.network, who.ifname, who.containerID)));
+    if (script) await nftApply(script);
+  })();
+  return collect([...jobs.map((j) => [j, iptablesUsable] as const), [nft, nftablesUsable] as const]);
+}
+
+async function collect(jobs: readonly (readonly [Promise<void>, () => Promise<boolean>])[]): Promise<Error[]> {
+  const settled = await Promise.allSettled(jobs.map(([j]) => j));
+  const errors: Error[] = [];
+  for (const [i, s] of settled.entries()) {
+    if (s.status === 'rejected' && (await jobs[i]![1]())) errors.push(s.reason as Error);
+  }
+  return errors;
+}
+
+/** GC of one network's masquerade state on both backends; `keep` are the valid attachments. */
+export async function gcMasq(network: string, keep: readonly { containerID: string; ifname: string }[]): Promise<Error[]> {
+  const ids = new Set(keep.map((k) => k.containerID));
+  const jobs = ([4, 6] as const).map(async (f) => {
+    const script = planMasqGc(await iptablesSave(f, 'nat'), network, ids);
+    if (script) await iptablesRestore(f, script);
+  });
+  const nft = (async () => {
+    const script = planNftDelete(staleNftMasqRules(await masqRulesNow(), network, keep));
+    if (script) await nftApply(script);
+  })();
+  return collect([...jobs.map((j) => [j, iptablesUsable] as const), [nft, nftablesUsable] as const]);
+}
+
+/** CHECK: the rules ADD would have made for these addresses, as missing-rule descriptions. */
+export async function missingMasq(backend: Backend, who: MasqInstance, addrs: readonly MasqAddress[]): Promise<string[]> {
+  if (backend === 'nftables') {
+    const comment = commentForInstance(who.network, who.ifname, who.containerID);
+    const have = (await masqRulesNow()).filter((r) => r.comment === comment).length;
+    // nft lists rules in its own normal form; count them, as the reference's nft CHECK does.
+    return have >= addrs.length ? [] : addrs.map((a) => `${masqRuleText(a)} comment "${comment}"`).slice(have);
+  }
+  const out: string[] = [];
+  for (const f of families(addrs)) out.push(...missingMasqRules(await iptablesSave(f, 'nat'), who.network, who.containerID, addrs.filter((a) => a.family === f)));
+  return out;
+}

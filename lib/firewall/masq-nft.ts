@@ -1,0 +1,62 @@
+// ipMasq on nftables, as pure planning: the reference's `inet cni_plugins_masquerade` table, its
+// rules and their hashed comments (bit-identical), as `nft -f` text. The executor is masq-apply.ts.
+import type { MasqAddress } from './masq-iptables.ts';
+import { hash16 } from './names.ts';
+import type { NftRule } from './nft.ts';
+
+export const MASQ_TABLE = 'cni_plugins_masquerade';
+export const MASQ_CHAIN = 'masq_checks';
+const COMMENT_MAX = 128;
+const T = `inet ${MASQ_TABLE}`;
+
+export const hashForNetwork = (network: string): string => hash16(network);
+
+export const hashForInstance = (network: string, ifname: string, containerID: string): string =>
+  `${hashForNetwork(network)}-${hash16(`${ifname}:${containerID}`)}`;
+
+const unquote = (s: string): string => s.replaceAll('"', '');
+
+/** The rule comment: the instance hash, then a readable (possibly truncated) description. */
+export function commentForInstance(network: string, ifname: string, containerID: string): string {
+  const c = `${hashForInstance(network, ifname, containerID)}, net: ${unquote(network)}, if: ${unquote(ifname)}, id: ${unquote(containerID)}`;
+  return c.length > COMMENT_MAX ? c.slice(0, COMMENT_MAX) : c;
+}
+
+/** The rule for one address, as the reference writes it (knftables passes the text through). */
+export function masqRuleText(a: MasqAddress): string {
+  const ip = a.family === 4 ? 'ip' : 'ip6';
+  return `${ip} saddr == ${a.ip} ${ip} daddr != ${a.subnet} masquerade`;
+}
+
+/**
+ * The ADD batch: table and chains ensured, the postrouting chain rewritten, this instance's stale
+ * rules (by handle) deleted and one rule per address added, all in one transaction.
+ */
+export function planNftMasqSetup(network: string, ifname: string, containerID: string, addrs: readonly MasqAddress[], staleHandles: readonly number[]): string {
+  const comment = commentForInstance(network, ifname, containerID);
+  return [
+    `add table ${T} { comment "Masquerading for plugins from github.com/containernetworking/plugins" ; }`,
+    `add chain ${T} ${MASQ_CHAIN} { comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet" ; }`,
+    `add chain ${T} postrouting { type nat hook postrouting priority 100 ; }`,
+    `flush chain ${T} postrouting`,
+    `add rule ${T} postrouting ip daddr == 224.0.0.0/4  return`,
+    `add rule ${T} postrouting ip6 daddr == ff00::/8  return`,
+    `add rule ${T} postrouting goto ${MASQ_CHAIN}`,
+    ...staleHandles.map((h) => `delete rule ${T} ${MASQ_CHAIN} handle ${h}`),
+    ...addrs.map((a) => `add rule ${T} ${MASQ_CHAIN} ${masqRuleText(a)} comment "${comment}"`),
+  ].join('\n') + '\n';
+}
+
+/** Rules of masq_checks whose comment starts with `prefix` (an instance or a network hash). */
+export const rulesWithPrefix = (rules: readonly NftRule[], prefix: string): NftRule[] =>
+  rules.filter((r) => r.chain === MASQ_CHAIN && r.comment !== undefined && r.comment.startsWith(prefix));
+
+/** Deleting rules by handle; '' when there are none. */
+export const planNftDelete = (rules: readonly NftRule[]): string =>
+  rules.map((r) => `delete rule ${T} ${r.chain} handle ${r.handle}`).join('\n') + (rules.length > 0 ? '\n' : '');
+
+/** GC as the reference's (unused) gcIPMasqNFTables: this network's rules not of a valid attachment. */
+export function staleNftMasqRules(rules: readonly NftRule[], network: string, keep: readonly { containerID: string; ifname: string }[]): NftRule[] {
+  const valid = new Set(keep.map((k) => commentForInstance(network, k.ifname, k.containerID)));
+  return rulesWithPrefix(rules, hashForNetwork(network)).filter((r) => !valid.has(r.comment!));
+}

@@ -1,0 +1,164 @@
+// ADD, step by step as the reference's cmdAdd, with an undo stack: a failure after any step
+// deletes the veth, releases the IPAM reservation (also when IPAM ADD itself failed, reference
+// #29) and removes the firewall state made so far. The bridge, its gateway address and
+// forwarding are shared and stay, as in the reference.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { delegate } from '../../lib/cni/delegate.ts';
+import { CniError, toCniError } from '../../lib/cni/errors.ts';
+import type { Request } from '../../lib/cni/plugin.ts';
+import type { Interface, Result } from '../../lib/cni/result.ts';
+import { CURRENT_VERSION } from '../../lib/cni/version.ts';
+import { setupMasq, teardownMasq } from '../../lib/firewall/masq-apply.ts';
+import { setupSpoofCheck, spoofRefID, teardownSpoofCheck } from '../../lib/firewall/spoofcheck.ts';
+import type { Family } from '../../lib/ip/index.ts';
+import { openNetlink, readSysctl, writeSysctl, type Link, type Netlink } from '../../lib/net/index.ts';
+import { ensureBridge, requireBridge } from './bridge.ts';
+import { containerMac, type BridgeConfig } from './config.ts';
+import { configureContainer } from './container.ts';
+import { masqAddresses, masqBackend } from './firewall.ts';
+import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
+import { UndoStack } from './undo.ts';
+import { attachPort, createPair, setupVeth } from './veth.ts';
+
+// The reference polls after 0, 50, 500, 1000 and 1000 ms (2.55 s). The port is nearly always up
+// within a few milliseconds, so we poll densely first and wait a little longer in total.
+const PORT_WAITS_MS = [0, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 1000];
+
+async function waitPortUp(nl: Netlink, name: string): Promise<Link> {
+  let link: Link | undefined;
+  for (const ms of PORT_WAITS_MS) {
+    if (ms > 0) await sleep(ms);
+    link = await nl.getLink(name);
+    if (link.operState === 'up') return link;
+  }
+  throw new Error(`bridge port in error state: ${link?.operState ?? 'unknown'}`);
+}
+
+const FORWARDING = { 4: 'net/ipv4/ip_forward', 6: 'net/ipv6/conf/all/forwarding' } as const;
+
+/** Written only when not already on, and never turned off again. */
+function enableForwarding(family: Family): void {
+  const key = FORWARDING[family];
+  try {
+    if (readSysctl(key) !== '1') writeSysctl(key, '1');
+  } catch (err) {
+    throw new Error(`failed to enable forwarding: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The `<bridge>.<vlan>` gateway link: a host-side veth whose peer is an access port of the VLAN. */
+async function ensureVlanInterface(nl: Netlink, br: Link, conf: BridgeConfig): Promise<Link> {
+  const name = `${br.name}.${conf.vlan}`;
+  const existing = await nl.findLink(name);
+  if (existing) return existing;
+  try {
+    const peer = await createPair(nl, nl, name, br.mtu);
+    await attachPort(nl, peer, { bridge: br, hairpin: false, isolated: false, vlans: { vlan: conf.vlan, vlans: [], preserveDefaultVlan: conf.preserveDefaultVlan } });
+    await nl.setUp(name);
+    return await nl.getLink(name);
+  } catch (err) {
+    throw new Error(`failed to create vlan interface: faild to create vlan gateway "${name}": ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function setupGateways(nl: Netlink, br: Link, conf: BridgeConfig, gateways: Gateways, interfaces: Interface[]): Promise<void> {
+  let vlanLink: Link | undefined;
+  for (const family of [4, 6] as const) {
+    for (const gw of gateways[family]) {
+      if (conf.vlan !== 0) {
+        if (vlanLink === undefined) {
+          vlanLink = await ensureVlanInterface(nl, br, conf);
+          interfaces.push({ name: vlanLink.name, mac: vlanLink.mac });
+        }
+        await ensureAddr(nl, vlanLink, family, gw, conf.forceAddress).catch((err: Error) => {
+          throw new Error(`failed to set vlan interface for bridge with addr: ${err.message}`, { cause: err });
+        });
+      } else {
+        await ensureAddr(nl, br, family, gw, conf.forceAddress).catch((err: Error) => {
+          throw new Error(`failed to set bridge addr: ${err.message}`, { cause: err });
+        });
+      }
+    }
+    if (gateways[family].length > 0) enableForwarding(family);
+  }
+}
+
+export async function add(req: Request<BridgeConfig>): Promise<Result> {
+  const conf = req.config;
+  const undo = new UndoStack();
+  const host = await openNetlink();
+  let container: Netlink | undefined;
+  try {
+    const br = await ensureBridge(host, conf);
+    container = await openNetlink(req.netns);
+    const mac = containerMac(conf);
+    const pair = await setupVeth(
+      host,
+      container,
+      {
+        ifname: req.ifname,
+        mtu: conf.mtu,
+        ...(mac && { mac }),
+        bridge: br,
+        hairpin: conf.hairpinMode,
+        isolated: conf.portIsolation,
+        vlans: conf,
+      },
+      undo,
+    );
+    const interfaces: Interface[] = [
+      { name: br.name, mac: br.mac },
+      { name: pair.host.name, mac: pair.host.mac },
+      { name: req.ifname, mac: pair.container.mac, sandbox: req.netns },
+    ];
+    const result: Result = { cniVersion: CURRENT_VERSION, interfaces };
+
+    if (conf.macspoofchk) {
+      const refID = spoofRefID(req.containerId, req.ifname);
+      undo.push('spoof check', () => teardownSpoofCheck([refID]));
+      await setupSpoofCheck(pair.host.name, pair.container.mac, refID);
+    }
+
+    if (conf.ipamType !== '') {
+      // Registered before the call: an IPAM ADD that fails half-way is released too (spec §4).
+      undo.push('IPAM reservation', async () => void (await delegate(req, conf.ipamType, 'DEL')));
+      const ipam = (await delegate(req, conf.ipamType, 'ADD'))!;
+      if (!ipam.ips?.length) throw new Error('IPAM plugin returned missing IP config');
+      const { ips, routes, gateways } = calcGateways(ipam, conf);
+      result.ips = ips;
+      if (routes.length > 0) result.routes = routes;
+      if (ipam.dns) result.dns = ipam.dns;
+      await configureContainer(container, req.netns, req.ifname, pair.container.index, result, conf.enabledad);
+      if (conf.isGateway) await setupGateways(host, br, conf, gateways, interfaces);
+      if (conf.ipMasq) {
+        const who = { network: conf.name, ifname: req.ifname, containerID: req.containerId };
+        const addrs = masqAddresses(ips);
+        const backend = await masqBackend(conf);
+        undo.push('ipMasq rules', async () => {
+          const errors = await teardownMasq(who, addrs);
+          if (errors.length > 0) throw errors[0];
+        });
+        await setupMasq(backend, who, addrs);
+      }
+    } else if (!conf.disableContainerInterface) {
+      await container.setUp(req.ifname).catch((err: Error) => {
+        throw new Error(`failed to set "${req.ifname}" up: ${err.message}`, { cause: err });
+      });
+    }
+
+    const hostLink = conf.disableContainerInterface ? await host.getLink(pair.host.index) : await waitPortUp(host, pair.host.name);
+    interfaces[1]!.mac = hostLink.mac;
+    interfaces[0]!.mac = requireBridge(await host.findLink(br.index), conf.bridge).mac;
+    if (conf.dns) result.dns = conf.dns;
+    return result;
+  } catch (err) {
+    const undoErrors = await undo.unwind();
+    if (undoErrors.length === 0) throw err;
+    const e = toCniError(err);
+    const details = [e.details, ...undoErrors.map((u) => u.message)].filter(Boolean).join('; ');
+    throw new CniError(e.code, e.message, details, { cause: err });
+  } finally {
+    container?.close();
+    host.close();
+  }
+}

@@ -1,0 +1,105 @@
+// CHECK as the reference's cmdCheck: the prevResult's bridge, container interface and host veth
+// are what they claim (kinds, MACs, peers, master), and its addresses and routes are in the
+// container. Differences: IPAM CHECK is skipped for an L2 config (the reference delegates to an
+// empty plugin name and fails), and the ipMasq rules are checked too.
+import { parsePrevResult } from '../../lib/cni/convert.ts';
+import { delegate } from '../../lib/cni/delegate.ts';
+import type { Request } from '../../lib/cni/plugin.ts';
+import type { Interface, IPConfig, Route } from '../../lib/cni/result.ts';
+import { missingMasq } from '../../lib/firewall/masq-apply.ts';
+import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
+import { openNetlink, RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
+import type { BridgeConfig } from './config.ts';
+import { masqAddresses, masqBackend } from './firewall.ts';
+
+async function lookup(nl: Netlink, intf: Interface, inSandbox: boolean): Promise<Link> {
+  if (!intf.name) throw new Error('Interface name missing ');
+  const link = await nl.findLink(intf.name).catch(() => undefined);
+  if (link === undefined) throw new Error(`Interface name ${intf.name} not found`);
+  if (inSandbox && !intf.sandbox) throw new Error(`Interface ${intf.name} is expected to be in a sandbox`);
+  if (!inSandbox && intf.sandbox) throw new Error(`Interface ${intf.name} should not be in sandbox`);
+  return link;
+}
+
+async function checkBridge(nl: Netlink, intf: Interface, conf: BridgeConfig): Promise<Link> {
+  const link = await lookup(nl, intf, false);
+  if (link.kind !== 'bridge') throw new Error(`Interface ${intf.name} does not have link type of bridge`);
+  if (intf.mac && intf.mac !== link.mac) throw new Error(`Bridge interface ${intf.name} Mac doesn't match: ${intf.mac}`);
+  if (link.promisc !== conf.promiscMode) {
+    throw new Error(`Bridge interface ${intf.name} configured Promisc Mode ${conf.promiscMode} doesn't match current state: ${link.promisc} `);
+  }
+  return link;
+}
+
+async function checkContainerLink(nl: Netlink, intf: Interface): Promise<Link> {
+  const link = await lookup(nl, intf, true);
+  if (link.kind !== 'veth') throw new Error(`Error: Container interface ${link.name} not of type veth`);
+  if (link.peerIndex === undefined) throw new Error(`Unable to obtain veth peer index for veth ${link.name}`);
+  if (intf.mac && intf.mac !== link.mac) throw new Error(`Interface ${intf.name} Mac ${intf.mac} doesn't match container Mac: ${link.mac}`);
+  return link;
+}
+
+/** The host veth: some other result interface that is a veth peered with the container's, on the bridge. */
+async function findHostVeth(nl: Netlink, interfaces: readonly Interface[], br: Link, ctr: Link, skip: readonly string[]): Promise<Link | undefined> {
+  for (const intf of interfaces) {
+    if (skip.includes(intf.name)) continue;
+    const link = await lookup(nl, intf, false);
+    if (link.kind !== 'veth') continue; // not what we created
+    if (link.peerIndex === undefined) throw new Error(`Unable to obtain veth peer index for veth ${link.name}`);
+    if (link.index !== ctr.peerIndex || ctr.index !== link.peerIndex || link.master !== br.index) continue;
+    if (intf.mac && intf.mac !== link.mac) throw new Error(`Interface ${intf.name} Mac doesn't match: ${intf.mac} not found`);
+    return link;
+  }
+  return undefined;
+}
+
+const routeText = (r: Route): string => `{Dst:${r.dst} GW:${r.gw ?? '<nil>'}}`;
+
+async function checkAddressesAndRoutes(nl: Netlink, ifname: string, ips: readonly IPConfig[], routes: readonly Route[]): Promise<void> {
+  const link = await nl.findLink(ifname);
+  if (link === undefined) throw new Error(`Cannot find container link ${ifname}`);
+  const have = new Set((await nl.listAddresses(link.index)).map((a) => `${a.ip}/${a.prefixLen}`));
+  const main = await nl.listRoutes(undefined, RT_TABLE.main);
+  for (const ip of ips) {
+    const a = parseIPWithPrefix(ip.address)!;
+    if (!have.has(formatIPWithPrefix(a))) throw new Error(`Failed to match addr ${ip.address} on interface ${ifname}`);
+    const net = formatPrefix(prefixOf(a));
+    if (!main.some((r) => r.dst === net)) throw new Error(`Failed to find Gateway ${ip.gateway ?? '<nil>'} for interface ${ifname}`);
+  }
+  for (const r of routes) {
+    const p = parseIPWithPrefix(r.dst);
+    if (p === undefined) throw new Error(`Invalid static route found ${routeText(r)}`);
+    const dst = formatPrefix(prefixOf(p));
+    // A default route is matched by destination alone, as the reference does.
+    const found = main.some((k) => k.family === p.ip.family && k.dst === dst && (p.prefixLen === 0 || r.gw === undefined || k.gw === r.gw));
+    if (!found) throw new Error(`Expected Route ${routeText(r)} not found in routing table`);
+  }
+}
+
+export async function check(req: Request<BridgeConfig>): Promise<void> {
+  const conf = req.config;
+  const ctr = await openNetlink(req.netns);
+  const host = await openNetlink();
+  try {
+    if (conf.ipamType !== '') await delegate(req, conf.ipamType, 'CHECK');
+    if (!conf.prevResult) throw new Error('Required prevResult missing');
+    const prev = parsePrevResult(conf.prevResult, conf.cniVersion);
+    const interfaces = prev.interfaces ?? [];
+    const brIntf = interfaces.find((i) => i.name === conf.bridge) ?? { name: '' };
+    const ctrIntf = interfaces.find((i) => i.name !== conf.bridge && i.name === req.ifname && i.sandbox === req.netns) ?? { name: '' };
+    const br = await checkBridge(host, brIntf, conf);
+    if (req.netns !== ctrIntf.sandbox) throw new Error(`Sandbox in prevResult ${ctrIntf.sandbox ?? ''} doesn't match configured netns: ${req.netns}`);
+    const ctrLink = await checkContainerLink(ctr, ctrIntf);
+    const veth = await findHostVeth(host, interfaces, br, ctrLink, [brIntf.name, ctrIntf.name]);
+    if (veth === undefined) throw new Error(`CNI veth created for bridge ${conf.bridge} was not found`);
+    await checkAddressesAndRoutes(ctr, req.ifname, prev.ips ?? [], prev.routes ?? []);
+    if (conf.ipamType !== '' && conf.ipMasq && prev.ips?.length) {
+      const who = { network: conf.name, ifname: req.ifname, containerID: req.containerId };
+      const missing = await missingMasq(await masqBackend(conf), who, masqAddresses(prev.ips));
+      if (missing.length > 0) throw new Error(`Expected ipMasq rule not found: ${missing[0]}`);
+    }
+  } finally {
+    ctr.close();
+    host.close();
+  }
+}

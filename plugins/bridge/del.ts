@@ -1,0 +1,78 @@
+// DEL: best effort and idempotent. The container link goes (its host peer with it), IPAM is
+// released, spoof-check and masquerade state are removed, and every step runs even when an
+// earlier one failed. Unlike the reference, the firewall cleanup does not depend on the netns:
+// with CNI_NETNS empty, a netns already gone or the link already deleted, the addresses come
+// from prevResult and the state is found by name (reference #810).
+import { delegate } from '../../lib/cni/delegate.ts';
+import { CniError, toCniError } from '../../lib/cni/errors.ts';
+import type { Request } from '../../lib/cni/plugin.ts';
+import { parsePrevResult } from '../../lib/cni/convert.ts';
+import { teardownMasq, type MasqAddress } from '../../lib/firewall/masq-apply.ts';
+import { spoofRefID, teardownSpoofCheck } from '../../lib/firewall/spoofcheck.ts';
+import { hasCode, openNetlink, type Netlink } from '../../lib/net/index.ts';
+import type { BridgeConfig } from './config.ts';
+import { masqAddress, masqAddresses, mergeAddresses } from './firewall.ts';
+
+/** The container interface's global unicast addresses, then the link deleted; nothing if absent. */
+async function deleteContainerLink(netns: string, ifname: string): Promise<{ addrs: MasqAddress[]; deletion?: Promise<void> }> {
+  let nl: Netlink;
+  try {
+    nl = await openNetlink(netns);
+  } catch (err) {
+    if (hasCode(err, 'ENOENT')) return { addrs: [] }; // the netns is gone, and the link with it
+    throw err;
+  }
+  try {
+    const link = await nl.findLink(ifname);
+    if (link === undefined) return { addrs: [] };
+    const addrs = (await nl.listAddresses(link.index))
+      .filter((a) => a.scope === 0 && !(a.family === 6 && a.ip.startsWith('fe80:')))
+      .flatMap((a) => masqAddress(`${a.ip}/${a.prefixLen}`) ?? []);
+    const deletion = nl.deleteLink(link.index).catch((err: Error) => {
+      if (!hasCode(err, 'ENODEV')) throw new Error(`failed to delete "${ifname}": ${err.message}`, { cause: err });
+    });
+    return { addrs, deletion: deletion.finally(() => nl.close()) };
+  } catch (err) {
+    nl.close();
+    throw err;
+  }
+}
+
+function prevAddresses(conf: BridgeConfig): MasqAddress[] {
+  if (!conf.prevResult) return [];
+  try {
+    return masqAddresses(parsePrevResult(conf.prevResult, conf.cniVersion).ips ?? []);
+  } catch {
+    return []; // an unreadable prevResult must not block a DEL
+  }
+}
+
+export async function del(req: Request<BridgeConfig>): Promise<void> {
+  const conf = req.config;
+  const errors: unknown[] = [];
+  const layer3 = conf.ipamType !== '';
+  let linkAddrs: MasqAddress[] = [];
+  let deletion: Promise<void> | undefined;
+  if (req.netns !== '') {
+    try {
+      ({ addrs: linkAddrs, deletion } = await deleteContainerLink(req.netns, req.ifname));
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  // The link deletion (the kernel's slowest step here), IPAM and the firewall run side by side.
+  const jobs: Promise<unknown>[] = [];
+  if (deletion) jobs.push(deletion);
+  if (layer3) jobs.push(delegate(req, conf.ipamType, 'DEL'));
+  if (conf.macspoofchk) jobs.push(teardownSpoofCheck([spoofRefID(req.containerId, req.ifname)]));
+  if (layer3 && conf.ipMasq) {
+    const who = { network: conf.name, ifname: req.ifname, containerID: req.containerId };
+    jobs.push(teardownMasq(who, mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e))));
+  }
+  for (const r of await Promise.allSettled(jobs)) if (r.status === 'rejected') errors.push(r.reason);
+  if (errors.length === 0) return;
+  const first = toCniError(errors[0]);
+  if (errors.length === 1) throw first;
+  const rest = errors.slice(1).map((e) => (e as Error).message ?? String(e));
+  throw new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '), { cause: new AggregateError(errors) });
+}

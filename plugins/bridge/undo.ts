@@ -1,0 +1,22 @@
+// The undo stack of an ADD: each step that changed something pushes how to take it back; a failure
+// runs them in reverse, every one of them, and reports those that failed too.
+export class UndoStack {
+  readonly #steps: { what: string; fn: () => Promise<void> | void }[] = [];
+
+  push(what: string, fn: () => Promise<void> | void): void {
+    this.#steps.push({ what, fn });
+  }
+
+  /** Runs every step in reverse order; returns the failures, each named by its step. */
+  async unwind(): Promise<Error[]> {
+    const errors: Error[] = [];
+    for (const step of this.#steps.splice(0).reverse()) {
+      try {
+        await step.fn();
+      } catch (err) {
+        errors.push(new Error(`undo ${step.what}: ${(err as Error).message}`, { cause: err }));
+      }
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,71 @@
+// The veth pair: the container end made directly inside the container's namespace with the
+// host end (veth + 8 hex, which NetworkManager ignores) created straight in the host's, then the
+// host end up, on the bridge, with its port flags and VLANs.
+import { randomBytes } from 'node:crypto';
+import type { Link, Netlink } from '../../lib/net/index.ts';
+import { hasCode, hostNetnsFd, writeSysctl } from '../../lib/net/index.ts';
+import type { UndoStack } from './undo.ts';
+import { setupPortVlans, type VlanPlan } from './vlan.ts';
+
+export const randomVethName = (): string => `veth${randomBytes(4).toString('hex')}`;
+
+const NAME_ATTEMPTS = 10;
+
+export interface VethPlan {
+  readonly ifname: string;
+  readonly mtu: number;
+  readonly mac?: string;
+  readonly bridge: Link;
+  readonly hairpin: boolean;
+  readonly isolated: boolean;
+  readonly vlans: VlanPlan;
+}
+
+export interface VethPair {
+  readonly host: Link;
+  readonly container: Link;
+}
+
+/** Creates `ifname` in `inner`'s namespace with a random peer in this process's namespace. */
+export async function createPair(inner: Netlink, host: Netlink, ifname: string, mtu: number, mac?: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const peerName = randomVethName();
+    try {
+      await inner.createVeth({ name: ifname, peerName, peerNetnsFd: hostNetnsFd(), ...(mtu > 0 && { mtu }), ...(mac && { mac }) });
+      return peerName;
+    } catch (err) {
+      if (!hasCode(err, 'EEXIST')) throw new Error(`failed to make veth pair: ${(err as Error).message}`, { cause: err });
+      // The kernel does not say which name was taken: only a taken random name is worth a retry.
+      const taken = (await inner.findLink(ifname)) === undefined && (await host.findLink(peerName)) !== undefined;
+      if (!taken || i + 1 >= NAME_ATTEMPTS) {
+        throw new Error(`container veth name (${JSON.stringify(ifname)}) peer provided (${JSON.stringify(peerName)}) already exists`, { cause: err });
+      }
+    }
+  }
+}
+
+/** Attaches a host-side veth end to the bridge: up, master, hairpin and isolation, VLANs. */
+export async function attachPort(host: Netlink, name: string, p: Omit<VethPlan, 'ifname' | 'mtu' | 'mac'>): Promise<Link> {
+  await host.changeLink(name, { up: true, master: p.bridge.index }, `failed to connect "${name}" to bridge ${p.bridge.name}`);
+  try {
+    writeSysctl(`net/ipv6/conf/${name}/accept_ra`, '0');
+  } catch {
+    // ignored, as in the reference
+  }
+  // Always written, true or false, as the reference does; one message carries both flags.
+  await host.setBridgePortFlags(name, { hairpin: p.hairpin, isolated: p.isolated }).catch((err: Error) => {
+    throw new Error(`failed to setup hairpin mode for ${name}: ${err.message}`, { cause: err });
+  });
+  const link = await host.getLink(name);
+  await setupPortVlans(host, link.index, name, p.vlans);
+  return link;
+}
+
+export async function setupVeth(host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack): Promise<VethPair> {
+  const peerName = await createPair(container, host, p.ifname, p.mtu, p.mac);
+  // Deleting the container end deletes its peer too.
+  undo.push(`veth ${p.ifname}`, () => container.deleteLink(p.ifname));
+  const containerLink = await container.getLink(p.ifname);
+  const hostLink = await attachPort(host, peerName, p);
+  return { host: hostLink, container: containerLink };
+}

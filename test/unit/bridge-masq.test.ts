@@ -1,0 +1,156 @@
+// ipMasq planning against the reference's exact artifacts: its nftables test dump (hashes and
+// comments) and the iptables rules and chain names, plus setup/teardown/GC scripts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, ruleText, ruleTokens } from '../../lib/firewall/masq-iptables.ts';
+import { commentForInstance, planNftDelete, planNftMasqSetup, staleNftMasqRules } from '../../lib/firewall/masq-nft.ts';
+import type { NftRule } from '../../lib/firewall/nft.ts';
+import { masqAddresses } from '../../plugins/bridge/firewall.ts';
+
+// The containers of the reference's Test_setupIPMasqNFTables (pkg/ip/ipmasq_nftables_linux_test.go).
+const containers = [
+  { network: 'unit-test', ifname: 'eth0', id: 'one', addrs: ['192.168.1.1/24'] },
+  { network: 'unit-test', ifname: 'eth0', id: 'two', addrs: ['192.168.1.2/24', '2001:db8::2/64'] },
+  { network: 'unit-test', ifname: 'eth0', id: 'three', addrs: ['192.168.99.5/24'] },
+  { network: 'alternate', ifname: 'net1', id: 'three', addrs: ['10.0.0.5/24', '10.0.0.6/24', '10.0.1.7/24', '2001:db8::5/64', '2001:db8::6/64', '2001:db8:1::7/64'] },
+];
+
+const REFERENCE_RULES = `
+add rule inet cni_plugins_masquerade masq_checks ip saddr == 192.168.1.1 ip daddr != 192.168.1.0/24 masquerade comment "6fd94d501e58f0aa-287fc69eff0574a2, net: unit-test, if: eth0, id: one"
+add rule inet cni_plugins_masquerade masq_checks ip saddr == 192.168.1.2 ip daddr != 192.168.1.0/24 masquerade comment "6fd94d501e58f0aa-d750b2c8f0f25d5f, net: unit-test, if: eth0, id: two"
+add rule inet cni_plugins_masquerade masq_checks ip6 saddr == 2001:db8::2 ip6 daddr != 2001:db8::/64 masquerade comment "6fd94d501e58f0aa-d750b2c8f0f25d5f, net: unit-test, if: eth0, id: two"
+add rule inet cni_plugins_masquerade masq_checks ip saddr == 192.168.99.5 ip daddr != 192.168.99.0/24 masquerade comment "6fd94d501e58f0aa-a4d4adb82b669cfe, net: unit-test, if: eth0, id: three"
+add rule inet cni_plugins_masquerade masq_checks ip saddr == 10.0.0.5 ip daddr != 10.0.0.0/24 masquerade comment "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three"
+add rule inet cni_plugins_masquerade masq_checks ip saddr == 10.0.0.6 ip daddr != 10.0.0.0/24 masquerade comment "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three"
+add rule inet cni_plugins_masquerade masq_checks ip saddr == 10.0.1.7 ip daddr != 10.0.1.0/24 masquerade comment "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three"
+add rule inet cni_plugins_masquerade masq_checks ip6 saddr == 2001:db8::5 ip6 daddr != 2001:db8::/64 masquerade comment "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three"
+add rule inet cni_plugins_masquerade masq_checks ip6 saddr == 2001:db8::6 ip6 daddr != 2001:db8::/64 masquerade comment "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three"
+add rule inet cni_plugins_masquerade masq_checks ip6 saddr == 2001:db8:1::7 ip6 daddr != 2001:db8:1::/64 masquerade comment "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three"
+`.trim();
+
+const REFERENCE_SKELETON = `
+add table inet cni_plugins_masquerade { comment "Masquerading for plugins from github.com/containernetworking/plugins" ; }
+add chain inet cni_plugins_masquerade masq_checks { comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet" ; }
+add chain inet cni_plugins_masquerade postrouting { type nat hook postrouting priority 100 ; }
+`.trim();
+
+const POSTROUTING_RULES = `
+add rule inet cni_plugins_masquerade postrouting ip daddr == 224.0.0.0/4  return
+add rule inet cni_plugins_masquerade postrouting ip6 daddr == ff00::/8  return
+add rule inet cni_plugins_masquerade postrouting goto masq_checks
+`.trim();
+
+test('planNftMasqSetup writes the reference test dump rule for rule, hashes and comments included', () => {
+  const scripts = containers.map((c) => planNftMasqSetup(c.network, c.ifname, c.id, masqAddresses(c.addrs.map((address) => ({ address }))), []));
+  const lines = scripts.flatMap((s) => s.trim().split('\n'));
+  assert.equal(lines.filter((l) => l.includes(' masq_checks ') && l.startsWith('add rule')).join('\n'), REFERENCE_RULES);
+  const first = scripts[0]!.trim().split('\n');
+  assert.is(first.slice(0, 3).join('\n'), REFERENCE_SKELETON);
+  assert.is(first[3], 'flush chain inet cni_plugins_masquerade postrouting');
+  assert.is(first.slice(4, 7).join('\n'), POSTROUTING_RULES);
+});
+
+test('planNftMasqSetup deletes stale rules of the same instance by handle, in the same batch', () => {
+  const s = planNftMasqSetup('unit-test', 'eth0', 'one', masqAddresses([{ address: '192.168.1.1/24' }]), [7, 9]);
+  assert.match(s, 'delete rule inet cni_plugins_masquerade masq_checks handle 7\ndelete rule inet cni_plugins_masquerade masq_checks handle 9\nadd rule');
+});
+
+test('staleNftMasqRules: GC keeps valid attachments and other networks, as the reference GC test', () => {
+  const rule = (handle: number, net: string, ifname: string, id: string): NftRule => ({ family: 'inet', table: 'cni_plugins_masquerade', chain: 'masq_checks', handle, comment: commentForInstance(net, ifname, id) });
+  const rules = [rule(1, 'unit-test', 'eth0', 'two'), rule(2, 'unit-test', 'eth0', 'three'), rule(3, 'alternate', 'net1', 'three'), rule(4, 'unit-test', 'eth0', 'four')];
+  const stale = staleNftMasqRules(rules, 'unit-test', [{ ifname: 'eth0', containerID: 'two' }, { ifname: 'eth0', containerID: 'three' }, { ifname: 'eth0', containerID: 'one' }]);
+  assert.equal(stale.map((r) => r.handle), [4]);
+  assert.equal(staleNftMasqRules(rules, 'alternate', []).map((r) => r.handle), [3]);
+  assert.is(planNftDelete(stale), 'delete rule inet cni_plugins_masquerade masq_checks handle 4\n');
+  assert.is(planNftDelete([]), '');
+});
+
+test('commentForInstance strips double quotes and truncates to 128 characters', () => {
+  const c = commentForInstance('n"et', 'eth0', 'x'.repeat(200));
+  assert.is(c.length, 128);
+  assert.ok(c.includes('net: net, if: eth0, id: xxx'));
+});
+
+// ---------------------------------------------------------------------------------------------
+const EMPTY_NAT = parseIptablesSave('*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+const CHAIN = 'CNI-e7f74f5d8b187092b2c2b1cc'; // the reference vector for testConfig + dummy
+const COMMENT = '"name: \\"testConfig\\" id: \\"dummy\\""';
+
+test('planMasqSetup: the reference chain, rules and comment, in iptables-save form', () => {
+  const s = planMasqSetup(EMPTY_NAT, 'testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }]));
+  assert.is(
+    s,
+    [
+      '*nat',
+      `:${CHAIN} - [0:0]`,
+      `-A ${CHAIN} -d 10.1.2.0/24 -m comment --comment ${COMMENT} -j ACCEPT`,
+      `-A ${CHAIN} ! -d 224.0.0.0/4 -m comment --comment ${COMMENT} -j MASQUERADE`,
+      `-A POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`,
+      'COMMIT',
+      '',
+    ].join('\n'),
+  );
+  const v6 = planMasqSetup(EMPTY_NAT, 'testConfig', 'dummy', masqAddresses([{ address: '2001:db8::2/64' }]));
+  assert.match(v6, `! -d ff00::/8 -m comment`);
+  assert.match(v6, `-A POSTROUTING -s 2001:db8::2/128 `);
+});
+
+const savedWith = (extra: string): ReturnType<typeof parseIptablesSave> =>
+  parseIptablesSave(`*nat\n:POSTROUTING ACCEPT [0:0]\n:${CHAIN} - [0:0]\n${extra}COMMIT\n`);
+
+const ADDED = [
+  `-A POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`,
+  `-A ${CHAIN} -d 10.1.2.0/24 -m comment --comment ${COMMENT} -j ACCEPT`,
+  `-A ${CHAIN} ! -d 224.0.0.0/4 -m comment --comment ${COMMENT} -j MASQUERADE`,
+].join('\n') + '\n';
+
+test('planMasqSetup adds nothing that is there (AppendUnique), and puts a new ACCEPT before MASQUERADE', () => {
+  const have = savedWith(ADDED);
+  assert.is(planMasqSetup(have, 'testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }])), '');
+  const more = planMasqSetup(have, 'testConfig', 'dummy', masqAddresses([{ address: '10.9.0.3/16' }]));
+  assert.is(more, `*nat\n-I ${CHAIN} 1 -d 10.9.0.0/16 -m comment --comment ${COMMENT} -j ACCEPT\n-A POSTROUTING -s 10.9.0.3/32 -m comment --comment ${COMMENT} -j ${CHAIN}\nCOMMIT\n`);
+  assert.equal(missingMasqRules(have, 'testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }])), []);
+  assert.is(missingMasqRules(EMPTY_NAT, 'testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }])).length, 3);
+});
+
+test('planMasqTeardown removes the jump, the legacy jump and the chain; by chain name when no address is known (#810)', () => {
+  const legacy = `-A POSTROUTING -s 10.1.2.0/24 -m comment --comment ${COMMENT} -j ${CHAIN}\n`;
+  const have = savedWith(ADDED + legacy);
+  const expected = [
+    '*nat',
+    `-D POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`,
+    `-D POSTROUTING -s 10.1.2.0/24 -m comment --comment ${COMMENT} -j ${CHAIN}`,
+    `-F ${CHAIN}`,
+    `-X ${CHAIN}`,
+    'COMMIT',
+    '',
+  ].join('\n');
+  assert.is(planMasqTeardown(have, 'testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }])), expected);
+  assert.is(planMasqTeardown(have, 'testConfig', 'dummy', []), expected);
+  assert.is(planMasqTeardown(EMPTY_NAT, 'testConfig', 'dummy', []), '');
+});
+
+test('planMasqTeardown keeps the chain while another interface of the container still jumps to it', () => {
+  const other = `-A POSTROUTING -s 10.1.2.3/32 -m comment --comment ${COMMENT} -j ${CHAIN}\n-A ${CHAIN} -d 10.1.3.0/24 -m comment --comment ${COMMENT} -j ACCEPT\n`;
+  const s = planMasqTeardown(savedWith(ADDED + other), 'testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }]));
+  assert.is(s, `*nat\n-D POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}\n-D ${CHAIN} -d 10.1.2.0/24 -m comment --comment ${COMMENT} -j ACCEPT\nCOMMIT\n`);
+});
+
+test('planMasqGc removes the chains of containers not kept, only of this network', () => {
+  const have = savedWith(ADDED);
+  assert.is(planMasqGc(have, 'testConfig', new Set(['dummy'])), '');
+  assert.is(planMasqGc(have, 'otherNet', new Set()), '');
+  const s = planMasqGc(have, 'testConfig', new Set());
+  assert.is(s, `*nat\n-D POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}\n-F ${CHAIN}\n-X ${CHAIN}\nCOMMIT\n`);
+});
+
+test('ruleTokens and ruleText round-trip iptables-save quoting', () => {
+  const line = `-s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`;
+  const t = ruleTokens(line);
+  assert.equal(t, ['-s', '10.1.2.2/32', '-m', 'comment', '--comment', 'name: "testConfig" id: "dummy"', '-j', CHAIN]);
+  assert.is(ruleText(t), line);
+  assert.equal(ruleTokens('-m comment --comment x -j ACCEPT'), ['-m', 'comment', '--comment', 'x', '-j', 'ACCEPT']);
+});
+
+test.run();

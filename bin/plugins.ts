@@ -1,6 +1,9 @@
 // The plugins this executable answers to, by invoked name. Loaders are lazy so that each
 // invocation initialises only the plugin it runs (esbuild turns these imports into deferred
 // module initialisers inside the one bundle).
-import type { Plugin } from '../lib/cni/plugin.ts';
+import type { AnyPlugin } from '../lib/cni/plugin.ts';
 
-export const PLUGINS: Readonly<Record<string, () => Promise<Plugin<never>>>> = {};
+export const PLUGINS: Readonly<Record<string, () => Promise<AnyPlugin>>> = {
+  bridge: () => import('../plugins/bridge/plugin.ts').then((m) => m.plugin),
+  'host-local': () => import('../ipam/host-local/plugin.ts').then((m) => m.plugin),
+};

@@ -4,10 +4,10 @@
 // 25 ms) per delegated call. CNI_TS_DELEGATE=exec turns it off.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Plugin } from './plugin.ts';
+import type { AnyPlugin } from './plugin.ts';
 import { runPlugin } from './skel.ts';
 
-export type PluginLoader = (name: string) => Promise<Plugin<never>> | undefined;
+export type PluginLoader = (name: string) => Promise<AnyPlugin> | undefined;
 
 let loader: PluginLoader | undefined;
 let self: { dev: number; ino: number } | undefined;

@@ -30,3 +30,7 @@ export interface Plugin<C> {
   readonly gc?: (req: Request<C>) => Promise<void>;
   readonly status?: (req: Request<C>) => Promise<void>;
 }
+
+/** A plugin of whatever config type: the registry only ever pairs a plugin's parseConfig with its
+ *  own verbs, so the config type need not be known there. */
+export type AnyPlugin = Plugin<any>;

@@ -1,0 +1,49 @@
+// What the verbs need from the outside world, as one object: the attachment of a request and
+// the store. Unit tests pass a memory store; the plugin uses the disk.
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import type { Request } from '../../lib/cni/plugin.ts';
+import { openDiskStore } from '../../lib/store/disk.ts';
+import { ioError } from '../../lib/store/fsio.ts';
+import { networkDir } from '../../lib/store/paths.ts';
+import type { IpStore, Owner } from '../../lib/store/types.ts';
+import type { HostLocalConfig } from './config.ts';
+
+export const ownerOf = (req: Request<unknown>): Owner => ({ id: req.containerId, ifname: req.ifname });
+
+export interface Deps {
+  /** The network's store; undefined when `create` is false and the network has none yet. */
+  openStore(conf: HostLocalConfig, create: boolean): IpStore | undefined;
+  /** Throws (with the reason) unless the network's reservations can be written. */
+  checkWritable(conf: HostLocalConfig): void;
+}
+
+export const diskDeps: Deps = {
+  openStore(conf, create) {
+    if (!create && !existsSync(networkDir(conf.dataDir, conf.name))) return undefined;
+    return openDiskStore(conf.dataDir, conf.name);
+  },
+  checkWritable(conf) {
+    const dir = networkDir(conf.dataDir, conf.name);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      // Root passes permission bits, but not a read-only mount: access(W_OK) reports EROFS.
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw ioError(err);
+    }
+  },
+};
+
+/**
+ * Runs `fn` on the network's store under its lock and closes the store whatever happens. Without
+ * `create`, a network that has no directory yet gives `absent` and leaves nothing behind.
+ */
+export function withStore<T>(deps: Deps, conf: HostLocalConfig, create: boolean, absent: T, fn: (store: IpStore) => T): T {
+  const store = deps.openStore(conf, create);
+  if (!store) return absent;
+  try {
+    return store.withLock(() => fn(store));
+  } finally {
+    store.close();
+  }
+}

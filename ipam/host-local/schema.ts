@@ -1,0 +1,94 @@
+// The host-local configuration as it arrives on stdin (the reference's allocator.Net): the wire
+// shape only, with addresses still as text. config.ts parses and canonicalizes it.
+import type { JSONSchemaType } from 'ajv';
+import { attachmentsSchema, type Attachment } from '../../lib/config/schemas/netconf.ts';
+
+export interface RangeWire {
+  subnet?: string;
+  rangeStart?: string;
+  rangeEnd?: string;
+  gateway?: string;
+}
+
+export interface RouteWire {
+  dst?: string;
+  gw?: string;
+  mtu?: number;
+  advmss?: number;
+  priority?: number;
+  table?: number;
+  scope?: number;
+}
+
+/** The `ipam` object; the legacy single range sits directly in it (Go embeds *Range). */
+export interface IpamWire extends RangeWire {
+  type: string;
+  routes?: RouteWire[];
+  dataDir?: string;
+  resolvConf?: string;
+  ranges?: RangeWire[][];
+}
+
+export interface HostLocalWire {
+  cniVersion: string;
+  name: string;
+  ipam?: IpamWire;
+  runtimeConfig?: { ipRanges?: RangeWire[][]; ips?: string[] };
+  args?: { cni?: { ips?: string[] } };
+  'cni.dev/valid-attachments'?: Attachment[];
+  'cni.dev/attachments'?: Attachment[];
+}
+
+const optString = { type: 'string', nullable: true } as const;
+const optInt = { type: 'integer', nullable: true } as const;
+const ipList = { type: 'array', nullable: true, items: { type: 'string' } } as const;
+
+const rangeProps = { subnet: optString, rangeStart: optString, rangeEnd: optString, gateway: optString } as const;
+
+const rangeSchema: JSONSchemaType<RangeWire> = { type: 'object', properties: rangeProps, required: [] };
+
+const rangeSetsSchema = { type: 'array', nullable: true, items: { type: 'array', items: rangeSchema } } as const;
+
+const routeSchema: JSONSchemaType<RouteWire> = {
+  type: 'object',
+  properties: { dst: optString, gw: optString, mtu: optInt, advmss: optInt, priority: optInt, table: optInt, scope: optInt },
+  required: [],
+};
+
+export const hostLocalSchema: JSONSchemaType<HostLocalWire> = {
+  type: 'object',
+  properties: {
+    cniVersion: { type: 'string', default: '' },
+    name: { type: 'string', default: '' },
+    ipam: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        ...rangeProps,
+        type: { type: 'string', default: '' },
+        routes: { type: 'array', nullable: true, items: routeSchema },
+        dataDir: optString,
+        resolvConf: optString,
+        ranges: rangeSetsSchema,
+      },
+      required: ['type'],
+    },
+    runtimeConfig: {
+      type: 'object',
+      nullable: true,
+      properties: { ipRanges: rangeSetsSchema, ips: ipList },
+      required: [],
+    },
+    args: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        cni: { type: 'object', nullable: true, properties: { ips: ipList }, required: [] },
+      },
+      required: [],
+    },
+    'cni.dev/valid-attachments': attachmentsSchema,
+    'cni.dev/attachments': attachmentsSchema,
+  },
+  required: ['cniVersion', 'name'],
+};

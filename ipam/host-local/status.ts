@@ -1,0 +1,39 @@
+// STATUS (spec 1.1.0; a no-op in the reference): code 50 when the data directory cannot be
+// written or no range set has an address left, else success.
+import { CniError, Code } from '../../lib/cni/errors.ts';
+import type { Request } from '../../lib/cni/plugin.ts';
+import { formatIP } from '../../lib/ip/index.ts';
+import type { HostLocalConfig } from './config.ts';
+import { candidates } from './iterator.ts';
+import { diskDeps, type Deps } from './deps.ts';
+import { rangeSetString, type RangeSet } from './rangeset.ts';
+
+const unavailable = (msg: string, cause?: unknown): CniError => new CniError(Code.PluginNotAvailable, msg, '', { cause });
+
+/** Whether some address of the set is neither taken nor a gateway; stops at the first one. */
+function hasFree(set: RangeSet, taken: ReadonlySet<string>): boolean {
+  for (const { ip } of candidates(set, undefined)) if (!taken.has(formatIP(ip))) return true;
+  return false;
+}
+
+export async function status(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
+  const conf = req.config;
+  try {
+    deps.checkWritable(conf);
+  } catch (err) {
+    throw unavailable(`data directory is not writable: ${(err as Error).message}`, err);
+  }
+  const store = deps.openStore(conf, true)!;
+  let taken: Set<string>;
+  try {
+    // Read without the lock: STATUS is advice, and must not wait behind a long GC.
+    taken = store.taken();
+  } finally {
+    store.close();
+  }
+  const full = conf.rangeSets.filter((set) => !hasFree(set, taken));
+  // An ADD needs an address from every range set, so one full set already means it would fail.
+  if (full.length > 0) {
+    throw unavailable(full.map((set) => `no IP addresses available in range set: ${rangeSetString(set)}`).join('; '));
+  }
+}

@@ -1,0 +1,297 @@
+// The on-disk IpStore, byte-compatible with the reference plugin: <dataDir>/<network>/<IP> holds
+// "<containerID>\r\n<ifname>" (mode 0600, created O_EXCL), last_reserved_ip.<N> the last address
+// taken from range set N, and flock on <dir>/lock excludes every other writer, ours or Go's.
+//
+// On top of that, an owner index (owner-index.ts) answers "which addresses does this container
+// hold" without reading every file. The Go plugin does not know the index, so it is trusted only
+// while the network directory is provably unchanged since we last brought the two in line:
+// after each of our operations we set the directory's mtime to a sentinel value in the past and
+// record it. Whoever creates or removes a file there afterwards (the Go plugin, a crashed ADD, an
+// admin) makes the kernel set the mtime to the current time, which cannot equal the sentinel, so
+// the next operation reads every file once and rebuilds the index. Even a trusted entry is only
+// believed after the address file it names is read and found to hold that owner.
+import { mkdirSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { parseIP } from '../ip/index.ts';
+import { createExclusive, fsyncDir, ioError, isErrno, readIfExists } from './fsio.ts';
+import { openLock } from './lock.ts';
+import { ensureIndexDir, readEntry, readStamp, rewriteIndex, writeEntry, writeStamp, type Stamp } from './owner-index.ts';
+import { indexDir, networkDir } from './paths.ts';
+import { legacyKey, ownerKey, parseHolder, type Holder, type IpStore, type Reservation } from './types.ts';
+
+export const LAST_RESERVED_PREFIX = 'last_reserved_ip.';
+
+interface Session {
+  readonly stat: BigIntStats;
+  readonly stamp: Stamp | undefined;
+  /** The directory is as the index last saw it. */
+  trusted: boolean;
+  /** Set by a full read of the directory: every key's addresses, authoritative for this session. */
+  snapshot: Map<string, string[]> | undefined;
+  /** We created or removed entries of the network directory. */
+  modified: boolean;
+  /** A change stopped half way: leave the directory unsealed so the next operation rebuilds. */
+  broken: boolean;
+}
+
+function mkdirs(path: string, mode: number): void {
+  try {
+    mkdirSync(path, { recursive: true, mode });
+  } catch (err) {
+    throw ioError(err);
+  }
+}
+
+function unlinkIfExists(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw ioError(err);
+  }
+}
+
+/**
+ * A past mtime nobody else will produce: ten seconds ago (past the coarsest timestamp granularity
+ * of any file system one would keep this on), with random microseconds.
+ */
+const newSentinel = (): number => Math.floor(Date.now() / 1000) - 10 + (1 + Math.floor(Math.random() * 999_998)) / 1e6;
+
+export interface DiskStore extends IpStore {
+  readonly dir: string;
+}
+
+/** Opens (creating if needed) the store of `network` under `dataDir`. */
+export function openDiskStore(dataDir: string, network: string): DiskStore {
+  const dir = networkDir(dataDir, network);
+  const idx = indexDir(dataDir, network);
+  mkdirs(dir, 0o755);
+  ensureIndexDir(idx);
+  const lock = openLock(dir);
+  let s: Session | undefined;
+
+  const session = (): Session => {
+    if (!s) throw new Error('store used without its lock');
+    return s;
+  };
+  const statDir = (): BigIntStats => {
+    try {
+      return statSync(dir, { bigint: true });
+    } catch (err) {
+      throw ioError(err);
+    }
+  };
+
+  /** Runs a change; if it fails part way, the directory is left unsealed for the next operation. */
+  function change<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      session().broken = true;
+      throw err;
+    }
+  }
+
+  /** Reads every reservation file, reclaims what a crash left unreadable, and rebuilds the index. */
+  function rescan(): Map<string, string[]> {
+    const ss = session();
+    const map = new Map<string, string[]>();
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      throw ioError(err);
+    }
+    change(() => {
+      for (const e of entries) {
+        // Not isFile(): file systems without d_type report every entry as unknown.
+        if (e.isDirectory() || !parseIP(e.name)) continue;
+        const path = join(dir, e.name);
+        const content = readIfExists(path);
+        if (content === undefined) continue;
+        if (!parseHolder(content)) {
+          // Empty or damaged: no writer holds the lock (we do), so it is a crash's leftover.
+          unlinkIfExists(path);
+          ss.modified = true;
+          continue;
+        }
+        const key = content.trim();
+        const list = map.get(key);
+        if (list) list.push(e.name);
+        else map.set(key, [e.name]);
+      }
+      rewriteIndex(idx, map);
+    });
+    ss.snapshot = map;
+    ss.trusted = true;
+    return map;
+  }
+
+  /** The addresses `key` holds, each checked against its file. */
+  function lookup(key: string): string[] {
+    const ss = session();
+    if (!ss.snapshot && !ss.trusted) rescan();
+    if (ss.snapshot) return [...(ss.snapshot.get(key) ?? [])];
+    const ips = readEntry(idx, key);
+    const sound = ips?.every((ip) => parseIP(ip) !== undefined && readIfExists(join(dir, ip))?.trim() === key);
+    if (ips && sound) return ips;
+    return [...(rescan().get(key) ?? [])];
+  }
+
+  function setEntry(key: string, ips: string[]): void {
+    const snap = session().snapshot;
+    if (snap) {
+      if (ips.length > 0) snap.set(key, ips);
+      else snap.delete(key);
+    }
+    writeEntry(idx, key, ips);
+  }
+
+  function releaseKey(key: string): number {
+    const ips = lookup(key);
+    if (ips.length === 0) return 0;
+    change(() => {
+      session().modified = true;
+      for (const ip of ips) unlinkIfExists(join(dir, ip));
+      setEntry(key, []);
+    });
+    return ips.length;
+  }
+
+  function removeOne(ip: string, key: string): void {
+    const held = lookup(key);
+    change(() => {
+      session().modified = true;
+      unlinkIfExists(join(dir, ip));
+      setEntry(
+        key,
+        held.filter((x) => x !== ip),
+      );
+    });
+  }
+
+  function seal(ss: Session): void {
+    const stamp = ss.stamp && ss.stamp.ino === ss.stat.ino ? ss.stamp : undefined;
+    const sec = stamp?.mtimeSec ?? newSentinel();
+    try {
+      utimesSync(dir, Date.now() / 1000, sec);
+    } catch (err) {
+      throw ioError(err);
+    }
+    const st = statDir();
+    if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec });
+  }
+
+  function finish(ss: Session): void {
+    if (ss.modified) fsyncDir(dir);
+    // A rescan rebuilt the index, or we changed the directory: record that the two agree again.
+    if (ss.broken || !(ss.modified || ss.snapshot)) return;
+    try {
+      seal(ss);
+    } catch {
+      // Only speed is lost: unsealed, the next operation reads every file and tries again.
+    }
+  }
+
+  return {
+    dir,
+    withLock(fn) {
+      if (s) throw new Error('store lock is not re-entrant');
+      lock.lock();
+      let done = false;
+      try {
+        const stat = statDir();
+        const stamp = readStamp(idx);
+        s = { stat, stamp, trusted: !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs, snapshot: undefined, modified: false, broken: false };
+        const out = fn();
+        done = true;
+        finish(s);
+        return out;
+      } catch (err) {
+        if (!done && s) {
+          try {
+            finish(s);
+          } catch {
+            // keep the error that stopped the operation
+          }
+        }
+        throw err;
+      } finally {
+        s = undefined;
+        lock.unlock();
+      }
+    },
+
+    reserve(ip, owner, rangeId) {
+      session();
+      const key = ownerKey(owner);
+      const path = join(dir, ip);
+      // Taken addresses are the common case while walking a busy range: they cost one open.
+      if (!createExclusive(path, key, 0o600)) return false;
+      return change(() => {
+        session().modified = true;
+        // A rescan triggered here already sees the new file: keep the list free of repeats.
+        const held = lookup(key).filter((x) => x !== ip);
+        setEntry(key, [...held, ip]);
+        try {
+          writeFileSync(join(dir, LAST_RESERVED_PREFIX + rangeId), ip, { mode: 0o600 });
+        } catch (err) {
+          // Like the reference the reservation fails; unlike it, nothing is left behind.
+          unlinkIfExists(path);
+          setEntry(key, held);
+          throw ioError(err);
+        }
+        return true;
+      });
+    },
+
+    lastReserved(rangeId) {
+      session();
+      return readIfExists(join(dir, LAST_RESERVED_PREFIX + rangeId));
+    },
+
+    getByID(owner) {
+      return [...lookup(ownerKey(owner)), ...lookup(legacyKey(owner))];
+    },
+
+    release(ip, owner) {
+      const key = ownerKey(owner);
+      if (readIfExists(join(dir, ip))?.trim() === key) removeOne(ip, key);
+    },
+
+    releaseByID(owner, legacy) {
+      const n = releaseKey(ownerKey(owner));
+      return n === 0 || legacy === 'always' ? n + releaseKey(legacyKey(owner)) : n;
+    },
+
+    releaseIP(ip) {
+      const content = readIfExists(join(dir, ip));
+      if (content !== undefined) removeOne(ip, content.trim());
+    },
+
+    findByID(owner) {
+      return lookup(ownerKey(owner)).length > 0 || lookup(legacyKey(owner)).length > 0;
+    },
+
+    reservations() {
+      const snap = session().snapshot ?? rescan();
+      const out: Reservation[] = [];
+      for (const [key, ips] of snap) {
+        const holder = parseHolder(key) as Holder;
+        for (const ip of ips) out.push({ ip, holder });
+      }
+      return out;
+    },
+
+    taken() {
+      try {
+        return new Set(readdirSync(dir).filter((n) => parseIP(n) !== undefined));
+      } catch (err) {
+        throw ioError(err);
+      }
+    },
+
+    close() {
+      lock.close();
+    },
+  };
+}

@@ -6,7 +6,7 @@ BIN         := dist/bin
 NATIVE_DIR  := $(BIN)/.cni-ts
 EXE         := $(BIN)/cni-ts
 DEPS        := node_modules/.package-lock.json
-SOURCES     := $(shell find lib plugins ipam bin build -name '*.ts' -not -path '*/generated/*' 2>/dev/null)
+SOURCES     := $(shell find lib plugins ipam bin build conformance -name '*.ts' -not -path '*/generated/*' 2>/dev/null)
 VALIDATORS  := lib/config/generated/.stamp
 CNI_BIN_DIR ?= /opt/cni/bin
 SEA_FUSE    := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
@@ -20,8 +20,17 @@ setup:
 	scripts/setup
 	$(MAKE) all
 
+# The main job in one command, in throwaway namespaces and a temp dir (CNI_BIN_DIR=... to pick plugins).
 demo: setup
 	scripts/demo
+
+# The black-box conformance suite against our plugins, and its reference family against Debian's Go ones.
+.PHONY: conformance conformance-reference
+conformance: all
+	$(NODE) bin/cni-conformance.ts --cni-path $(BIN)
+
+conformance-reference: $(DEPS)
+	$(NODE) bin/cni-conformance.ts --cni-path /usr/lib/cni --family reference
 
 $(DEPS): package.json
 	npm install --no-fund --no-audit
@@ -31,7 +40,7 @@ $(VALIDATORS): $(DEPS) $(SOURCES)
 	$(NODE) build/gen-validators.ts
 	@touch $@
 
-dist/cni-ts.cjs dist/plugins.txt &: $(DEPS) $(VALIDATORS) $(SOURCES) build/node-gyp-build-shim.cjs
+dist/cni-ts.cjs dist/plugins.txt dist/tools.txt &: $(DEPS) $(VALIDATORS) $(SOURCES) build/node-gyp-build-shim.cjs
 	$(NODE) build/bundle.ts
 
 dist/cni-ts.blob: dist/cni-ts.cjs build/sea-config.json
@@ -57,8 +66,8 @@ $(NATIVE_DIR)/netlink.node: $(DEPS)
 	@mkdir -p $(@D)
 	install -m 0644 node_modules/netlink/prebuilds/linux-x64/node.napi.node $@
 
-links: dist/plugins.txt $(EXE)
-	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(BIN)/$$p; done
+links: dist/plugins.txt dist/tools.txt $(EXE)
+	@for p in $$(cat dist/plugins.txt dist/tools.txt); do ln -sfn cni-ts $(BIN)/$$p; done
 
 check: $(VALIDATORS)
 	node_modules/.bin/tsc -p .

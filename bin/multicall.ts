@@ -1,9 +1,11 @@
-// Entry of the single executable: dispatch on the name it was invoked as (a link per plugin).
+// Entry of the single executable: dispatch on the name it was invoked as (a link per plugin, and
+// one per command-line tool).
 import { basename } from 'node:path';
 import { registerInProcess } from '../lib/cni/inprocess.ts';
 import { runPlugin } from '../lib/cni/skel.ts';
 import { processIO } from '../lib/cni/stdio.ts';
 import { PLUGINS } from './plugins.ts';
+import { TOOLS } from './tools.ts';
 
 // Inside a single executable application argv[1] is the path it was invoked by; from source
 // (`node bin/multicall.ts <name>`) the plugin name is the first argument.
@@ -12,18 +14,31 @@ function invokedName(): string {
   return basename((sea?.isSea() ? process.argv[1] : process.argv[2]) ?? '');
 }
 
-async function main(): Promise<number> {
+const lookup = <T>(table: Readonly<Record<string, T>>, name: string): T | undefined => (Object.hasOwn(table, name) ? table[name] : undefined);
+
+async function main(): Promise<number | undefined> {
   const name = invokedName();
-  const load = Object.hasOwn(PLUGINS, name) ? PLUGINS[name] : undefined;
+  const tool = lookup(TOOLS, name);
+  // A tool reads its own arguments and sets its own exit code.
+  if (tool) return void (await tool());
+  const load = lookup(PLUGINS, name);
   if (!load) {
-    const known = Object.keys(PLUGINS).join(', ') || '(none)';
-    process.stderr.write(`cni-ts: unknown plugin name "${name}": invoke this executable through a link named after a plugin (${known})\n`);
+    const known = [...Object.keys(PLUGINS), ...Object.keys(TOOLS)].join(', ') || '(none)';
+    process.stderr.write(`cni-ts: unknown plugin name "${name}": invoke this executable through a link named after a plugin or tool (${known})\n`);
     return 2;
   }
-  registerInProcess((plugin) => (Object.hasOwn(PLUGINS, plugin) ? PLUGINS[plugin]!() : undefined));
+  registerInProcess((plugin) => lookup(PLUGINS, plugin)?.());
   return runPlugin(await load(), processIO());
 }
 
+// A reader that went away (a runtime that gave up, `| head`) ends us quietly, never with a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 1);
+  });
+}
+
 main().then((code) => {
-  process.exitCode = code;
+  if (code !== undefined) process.exitCode = code;
 });

@@ -1,9 +1,10 @@
 // Bundles the multicall entry into one CommonJS file for the single executable, and writes the
-// list of plugin names the Makefile links to it.
+// lists of plugin and tool names the Makefile links to it.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { PLUGINS } from '../bin/plugins.ts';
+import { TOOLS } from '../bin/tools.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'dist');
@@ -23,3 +24,4 @@ await build({
   logLevel: 'warning',
 });
 writeFileSync(join(out, 'plugins.txt'), `${Object.keys(PLUGINS).join('\n')}\n`);
+writeFileSync(join(out, 'tools.txt'), `${Object.keys(TOOLS).join('\n')}\n`);

@@ -1,0 +1,125 @@
+// libcni's result cache (kind "cniCacheV1"): <cacheDir>/results/<network>-<containerID>-<ifname>,
+// directory 0700, file 0600, written after a successful ADD and removed after a successful DEL.
+// Same JSON as libcni writes, so a Go runtime and this tool can each read the other's cache.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { goMarshal, inOrder } from './gojson.ts';
+
+export const CACHE_KIND = 'cniCacheV1';
+export const DEFAULT_CACHE_DIR = '/var/lib/cni';
+
+export type CniArgs = readonly (readonly [string, string])[];
+
+export interface Attachment {
+  readonly containerId: string;
+  readonly network: string;
+  readonly ifname: string;
+  /** The network list's bytes at ADD time. */
+  readonly config: Buffer;
+  readonly netns: string;
+  readonly cniArgs?: CniArgs;
+  readonly capabilityArgs?: Readonly<Record<string, unknown>>;
+}
+
+export interface CacheEntry extends Attachment {
+  /** The final ADD result as JSON (its own cniVersion inside). */
+  readonly result?: Readonly<Record<string, unknown>>;
+}
+
+export function cacheFile(cacheDir: string, network: string, containerId: string, ifname: string): string {
+  if (network === '' || containerId === '' || ifname === '') {
+    throw new Error(`cache file path requires network name (${JSON.stringify(network)}), container ID (${JSON.stringify(containerId)}), and interface name (${JSON.stringify(ifname)})`);
+  }
+  return join(cacheDir, 'results', `${network}-${containerId}-${ifname}`);
+}
+
+/** The file's bytes, as Go marshals the cachedInfo struct (struct order; maps inside sorted). */
+export function encodeCacheEntry(e: CacheEntry): string {
+  const nonEmpty = <T>(v: T | undefined, empty: (v: T) => boolean): T | undefined => (v === undefined || empty(v) ? undefined : v);
+  return goMarshal(
+    inOrder({
+      kind: CACHE_KIND,
+      containerId: e.containerId,
+      config: e.config,
+      ifName: e.ifname,
+      networkName: e.network,
+      netns: nonEmpty(e.netns, (s) => s === ''),
+      cniArgs: nonEmpty(e.cniArgs?.map((p) => [...p]), (a) => a.length === 0),
+      capabilityArgs: nonEmpty(e.capabilityArgs, (m) => Object.keys(m).length === 0),
+      result: nonEmpty(e.result, (m) => Object.keys(m).length === 0),
+    }),
+  );
+}
+
+export function writeCache(cacheDir: string, e: CacheEntry): void {
+  const file = cacheFile(cacheDir, e.network, e.containerId, e.ifname);
+  mkdirSync(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
+  writeFileSync(file, encodeCacheEntry(e), { mode: 0o600 });
+}
+
+export function deleteCache(cacheDir: string, network: string, containerId: string, ifname: string): void {
+  try {
+    rmSync(cacheFile(cacheDir, network, containerId, ifname), { force: true });
+  } catch {
+    // libcni ignores a failed removal
+  }
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A cache file's JSON as a cniCacheV1 entry, or undefined when it is of another kind (or not an object). */
+export function decodeCacheEntry(raw: unknown): CacheEntry | undefined {
+  if (!isMap(raw) || raw.kind !== CACHE_KIND) return undefined;
+  const s = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const args = Array.isArray(raw.cniArgs) ? raw.cniArgs.map((p) => [s((p as unknown[])[0]), s((p as unknown[])[1])] as const) : undefined;
+  return {
+    containerId: s(raw.containerId),
+    network: s(raw.networkName),
+    ifname: s(raw.ifName),
+    config: Buffer.from(s(raw.config), 'base64'),
+    netns: s(raw.netns),
+    cniArgs: args,
+    capabilityArgs: isMap(raw.capabilityArgs) ? raw.capabilityArgs : undefined,
+    result: isMap(raw.result) ? raw.result : undefined,
+  };
+}
+
+export type CacheRead = { readonly kind: 'none' } | { readonly kind: 'v1'; readonly entry: CacheEntry } | { readonly kind: 'legacy'; readonly raw: unknown };
+
+/** What the cache holds for an attachment: nothing, a cniCacheV1 entry, or a legacy bare result. */
+export function readCache(cacheDir: string, network: string, containerId: string, ifname: string): CacheRead {
+  let text: string;
+  try {
+    text = readFileSync(cacheFile(cacheDir, network, containerId, ifname), 'utf8');
+  } catch {
+    return { kind: 'none' }; // libcni ignores read errors: there may be no cache
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { kind: 'legacy', raw: text };
+  }
+  const entry = decodeCacheEntry(raw);
+  return entry ? { kind: 'v1', entry } : { kind: 'legacy', raw };
+}
+
+/** Every readable cniCacheV1 attachment, in file-name order (GetCachedAttachments with no filter). */
+export function cachedAttachments(cacheDir: string): Attachment[] {
+  const dir = join(cacheDir, 'results');
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.flatMap((name) => {
+    try {
+      const e = decodeCacheEntry(JSON.parse(readFileSync(join(dir, name), 'utf8')));
+      return e && e.ifname !== '' && e.network !== '' ? [e] : [];
+    } catch {
+      return [];
+    }
+  });
+}

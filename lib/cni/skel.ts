@@ -20,15 +20,20 @@ export const aboutText = (name: string): string =>
 export const versionText = (): string =>
   `${JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: SUPPORTED_VERSIONS })}\n`;
 
-// Go's wording for the JSON error a runtime most often causes (a truncated write), V8's otherwise.
-const jsonErrorText = (err: Error): string =>
-  /Unexpected end of JSON input/.test(err.message) ? 'unexpected end of JSON input' : err.message;
+// Go's wording for the JSON error a runtime most often causes (input that stops before the value
+// is complete, e.g. a truncated write), V8's otherwise.
+function jsonErrorText(err: Error, text: string): string {
+  const at = /at position (\d+)/.exec(err.message);
+  const atEnd = /Unexpected end of JSON input/.test(err.message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+  return atEnd ? 'unexpected end of JSON input' : err.message;
+}
 
 function parseStdin(stdin: Buffer): unknown {
+  const text = stdin.toString('utf8');
   try {
-    return JSON.parse(stdin.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${jsonErrorText(err as Error)}`);
+    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${jsonErrorText(err as Error, text)}`);
   }
 }
 

@@ -116,8 +116,10 @@ test('environment errors read exactly like the reference plugin\'s', () => {
   const ref = join(REFERENCE_DIR, 'host-local');
   const cases: Invocation[] = [
     { command: 'ADD' },
-    { ...attach, command: 'ADD', containerId: '-x' },
-    { ...attach, command: 'ADD', ifname: 'a:b' },
+    // Debian's 1.1.1 reads and checks the config before the container ID and ifname (newer skels
+    // check the environment first), so these carry a valid config to compare the same check.
+    { ...attach, command: 'ADD', containerId: '-x', stdin: conf() },
+    { ...attach, command: 'ADD', ifname: 'a:b', stdin: conf() },
     { ...attach, command: 'CHECK', stdin: conf({ cniVersion: '0.3.0' }) },
     { ...attach, command: 'DEL', stdin: '{"name":"x","cniVersion":"1.0.0"' },
   ];

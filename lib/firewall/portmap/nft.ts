@@ -1,0 +1,139 @@
+// Applies the nftables plan: one `nft -f` batch per operation and family. Reads go straight to
+// the kernel over nfnetlink (nft-netlink.ts), one small request per key, so neither ADD nor DEL
+// lists the table; only GC and the rare fallbacks do.
+import { nftApply, nftListTable, type NftObject } from '../nft.ts';
+import { ToolError } from '../run.ts';
+import { openNftReader } from './nft-netlink.ts';
+import {
+  dnChain,
+  expectedKeys,
+  masqChain,
+  networkHash,
+  NFT_TABLE,
+  ownerKey,
+  planNftAdd,
+  planNftDel,
+  tableFamily,
+  type MapKey,
+  type NftAttachmentState,
+} from './nft-plan.ts';
+import type { Attachment, ForwardSpec } from './types.ts';
+
+async function withReader<T>(family: 4 | 6, fn: (r: Awaited<ReturnType<typeof openNftReader>>['reader']) => Promise<T>): Promise<T> {
+  const { reader, close } = await openNftReader(family, NFT_TABLE);
+  try {
+    return await fn(reader);
+  } finally {
+    close();
+  }
+}
+
+async function owners(family: 4 | 6, keys: readonly MapKey[]): Promise<Map<string, string | undefined>> {
+  return withReader(family, async (r) => new Map(await Promise.all(keys.map(async (k) => [ownerKey(k), await r.elementTarget(k)] as const))));
+}
+
+export async function nftForward(spec: ForwardSpec): Promise<void> {
+  try {
+    // Optimistic: adding a key that another attachment holds fails the whole batch, nothing applied.
+    await nftApply(planNftAdd(spec));
+    return;
+  } catch (err) {
+    if (!(err instanceof ToolError)) throw err;
+  }
+  try {
+    await nftApply(planNftAdd(spec, await owners(spec.ip.family, expectedKeys(spec))));
+  } catch (err) {
+    throw new Error(`unable to set up nftables rules for port mappings: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Map elements of a listed table, as keys, with the chain each points to. */
+export function listedElements(objects: readonly NftObject[]): { key: MapKey; target: string }[] {
+  const out: { key: MapKey; target: string }[] = [];
+  for (const o of objects) {
+    const map = o.map as { name?: string; elem?: unknown[] } | undefined;
+    if (!map?.name || !Array.isArray(map.elem)) continue;
+    for (const e of map.elem) {
+      if (!Array.isArray(e) || e.length !== 2) continue;
+      const [k, v] = e as [unknown, { goto?: { target?: string }; jump?: { target?: string } }];
+      const target = v?.goto?.target ?? v?.jump?.target;
+      if (target === undefined) continue;
+      const concat = (k as { concat?: unknown[] } | null)?.concat;
+      const text = Array.isArray(concat) ? concat.map(String).join(' . ') : String(k);
+      out.push({ key: { map: map.name, text }, target });
+    }
+  }
+  return out;
+}
+
+/** Removes chains and every element pointing at them, from a full listing (GC, or a DEL whose keys are unknown). */
+async function removeByListing(family: 4 | 6, chains: (names: readonly string[]) => string[]): Promise<void> {
+  const objects = await nftListTable(tableFamily(family), NFT_TABLE);
+  if (objects === undefined) return;
+  const names = objects.flatMap((o) => (o.chain && typeof o.chain.name === 'string' ? [o.chain.name] : []));
+  const doomed = new Set(chains(names));
+  const state: NftAttachmentState = {
+    elements: listedElements(objects).filter((e) => doomed.has(e.target)).map((e) => e.key),
+    chains: [...doomed],
+  };
+  const script = planNftDel(family, state);
+  if (script) await nftApply(script);
+}
+
+/**
+ * DEL for one family. `keys` are those the attachment's mappings imply (the masquerade key only
+ * when the container address is known). Nothing is run when nothing of it is left.
+ */
+export async function nftUnforward(a: Attachment, family: 4 | 6, keys: readonly MapKey[]): Promise<void> {
+  const mine = [dnChain(a), masqChain(a)];
+  const state = await withReader(family, async (r) => {
+    const [exists, targets] = await Promise.all([
+      Promise.all(mine.map((c) => r.chainExists(c))),
+      Promise.all(keys.map((k) => r.elementTarget(k))),
+    ]);
+    return {
+      chains: mine.filter((_, i) => exists[i]),
+      elements: keys.filter((_, i) => mine.includes(targets[i] ?? '')),
+    };
+  });
+  const script = planNftDel(family, state);
+  if (!script) return;
+  try {
+    await nftApply(script);
+  } catch (err) {
+    // A chain still referenced by an element we did not know of (mappings changed since ADD).
+    if (!(err instanceof ToolError)) throw err;
+    await removeByListing(family, (names) => names.filter((n) => mine.includes(n)));
+  }
+}
+
+/** GC for one family: every chain of this network whose attachment is not kept, with its elements. */
+export async function nftCollect(network: string, family: 4 | 6, keep: readonly Attachment[]): Promise<void> {
+  const valid = new Set(keep.flatMap((a) => [dnChain(a), masqChain(a)]));
+  const prefix = networkHash(network);
+  await removeByListing(family, (names) =>
+    names.filter((n) => (n.startsWith(`dn-${prefix}-`) || n.startsWith(`masq-${prefix}-`)) && !valid.has(n)),
+  );
+}
+
+/** CHECK for one family: the chains exist with a rule per mapping, and every key points at them. */
+export async function nftCheck(spec: ForwardSpec, ruleCount: { dn: number; masq: number }): Promise<void> {
+  const a = spec.attachment;
+  const family = spec.ip.family;
+  const problems = await withReader(family, async (r) => {
+    const out: string[] = [];
+    for (const [chain, want] of [[dnChain(a), ruleCount.dn], [masqChain(a), ruleCount.masq]] as const) {
+      if (want === 0) continue;
+      const have = await r.ruleCount(chain);
+      if (have === undefined) out.push(`chain ${chain} not found in table ${tableFamily(family)} ${NFT_TABLE}`);
+      else if (have < want) out.push(`missing hostport rules in ${JSON.stringify(chain)} chain`);
+    }
+    for (const k of expectedKeys(spec)) {
+      const target = await r.elementTarget(k);
+      const want = k.map.startsWith('masq') ? masqChain(a) : dnChain(a);
+      if (target !== want) out.push(`${k.map} { ${k.text} } points to ${target ?? 'nothing'}, not ${want}`);
+    }
+    return out;
+  });
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}

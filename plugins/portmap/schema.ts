@@ -1,0 +1,67 @@
+// The portmap configuration as it arrives on stdin (the reference's PortMapConf): the wire shape
+// only. config.ts checks it and turns it into the canonical PortmapConfig.
+import type { JSONSchemaType } from 'ajv';
+import { attachmentsSchema, type Attachment } from '../../lib/config/schemas/netconf.ts';
+
+export interface PortMapEntryWire {
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
+  hostIP?: string;
+}
+
+export interface PortmapWire {
+  cniVersion: string;
+  name: string;
+  backend?: string;
+  snat?: boolean;
+  masqAll?: boolean;
+  markMasqBit?: number;
+  externalSetMarkChain?: string;
+  conditionsV4?: string[];
+  conditionsV6?: string[];
+  runtimeConfig?: { portMappings?: PortMapEntryWire[] };
+  prevResult?: Record<string, unknown>;
+  'cni.dev/valid-attachments'?: Attachment[];
+  'cni.dev/attachments'?: Attachment[];
+}
+
+const optString = { type: 'string', nullable: true } as const;
+const optStrings = { type: 'array', nullable: true, items: { type: 'string' } } as const;
+
+const entrySchema: JSONSchemaType<PortMapEntryWire> = {
+  type: 'object',
+  properties: {
+    // Go's zero values: a missing port is 0 (then rejected by number), a missing protocol ''.
+    hostPort: { type: 'integer', default: 0 },
+    containerPort: { type: 'integer', default: 0 },
+    protocol: { type: 'string', default: '' },
+    hostIP: optString,
+  },
+  required: ['hostPort', 'containerPort', 'protocol'],
+};
+
+export const portmapSchema: JSONSchemaType<PortmapWire> = {
+  type: 'object',
+  properties: {
+    cniVersion: { type: 'string', default: '' },
+    name: { type: 'string', default: '' },
+    backend: optString,
+    snat: { type: 'boolean', nullable: true },
+    masqAll: { type: 'boolean', nullable: true },
+    markMasqBit: { type: 'integer', nullable: true },
+    externalSetMarkChain: optString,
+    conditionsV4: optStrings,
+    conditionsV6: optStrings,
+    runtimeConfig: {
+      type: 'object',
+      nullable: true,
+      properties: { portMappings: { type: 'array', nullable: true, items: entrySchema } },
+      required: [],
+    },
+    prevResult: { type: 'object', nullable: true, required: [] },
+    'cni.dev/valid-attachments': attachmentsSchema,
+    'cni.dev/attachments': attachmentsSchema,
+  },
+  required: ['cniVersion', 'name'],
+};

@@ -1,0 +1,17 @@
+// The plain data the firewall planners take, from the loaded configuration and the request.
+import type { Request } from '../../lib/cni/plugin.ts';
+import type { Attachment, ContainerIP, ForwardSpec } from '../../lib/firewall/portmap/types.ts';
+import type { PortmapConfig } from './config.ts';
+
+export const attachmentOf = (req: Request<PortmapConfig>): Attachment => ({
+  network: req.config.name,
+  containerId: req.containerId,
+  ifname: req.ifname,
+});
+
+export const forwardSpec = (req: Request<PortmapConfig>, ip: ContainerIP): ForwardSpec => ({
+  attachment: attachmentOf(req),
+  options: req.config.options,
+  mappings: req.config.mappings,
+  ip,
+});

@@ -1,0 +1,265 @@
+// The iptables plan against the reference's own expectations (portmap_iptables_test.go), and the
+// restore scripts built from it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
+import { entryComment, markText, planIptables, sharedChains, trimComment } from '../../lib/firewall/portmap/iptables-plan.ts';
+import { checkScript, fastAddScript, fastDelScript, quoteArg, slowAddScript, slowDelScript, delTargets } from '../../lib/firewall/portmap/iptables-script.ts';
+import type { ContainerIP, ForwardSpec, PortmapOptions } from '../../lib/firewall/portmap/types.ts';
+import { loadConfig } from '../../plugins/portmap/config.ts';
+
+const ID = 'icee6giejonei6sohng6ahngee7laquohquee9shiGo7fohferakah3Feiyoolu2pei7ciPhoh7shaoX6vai3vuf0ahfaeng8yohb9ceu0daez5hashee8ooYai5wa3y';
+const V4: ContainerIP = { family: 4, address: '10.0.0.2', cidr: '10.0.0.2/24' };
+const V6: ContainerIP = { family: 6, address: '2001:db8::2', cidr: '2001:db8::2/64' };
+
+const conf = loadConfig(
+  {
+    name: 'test',
+    type: 'portmap',
+    cniVersion: '1.0.0',
+    runtimeConfig: {
+      portMappings: [
+        { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+        { hostPort: 8081, containerPort: 80, protocol: 'tcp' },
+        { hostPort: 8080, containerPort: 81, protocol: 'udp' },
+        { hostPort: 8082, containerPort: 82, protocol: 'udp' },
+        { hostPort: 8083, containerPort: 83, protocol: 'tcp', hostIP: '192.168.0.2' },
+        { hostPort: 8084, containerPort: 84, protocol: 'tcp', hostIP: '0.0.0.0' },
+        { hostPort: 8085, containerPort: 85, protocol: 'tcp', hostIP: '2001:db8:a::1' },
+        { hostPort: 8086, containerPort: 86, protocol: 'tcp', hostIP: '::' },
+      ],
+    },
+    snat: true,
+    conditionsV4: ['-a', 'b'],
+    conditionsV6: ['-c', 'd'],
+  },
+  'foo',
+);
+
+const spec = (ip: ContainerIP, options: Partial<PortmapOptions> = {}): ForwardSpec => ({
+  attachment: { network: conf.name, containerId: ID, ifname: 'foo' },
+  options: { ...conf.options, ...options },
+  mappings: conf.mappings,
+  ip,
+});
+
+test('planIptables: the reference standard container chain (v4)', () => {
+  const p = planIptables(spec(V4));
+  assert.is(p.chain, 'CNI-DN-67e92b96e692a494b6b85');
+  const comment = `dnat name: "test" id: "${ID}"`;
+  assert.equal(p.entryRules, [
+    ['-m', 'comment', '--comment', comment, '-m', 'multiport', '-p', 'tcp', '--destination-ports', '8080,8081,8083,8084,8085,8086', '-a', 'b', '-j', p.chain],
+    ['-m', 'comment', '--comment', comment, '-m', 'multiport', '-p', 'udp', '--destination-ports', '8080,8082', '-a', 'b', '-j', p.chain],
+  ]);
+  assert.equal(p.rules, [
+    ['-p', 'tcp', '--dport', '8080', '-s', '10.0.0.2/24', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8080', '-s', '127.0.0.1', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '10.0.0.2:80'],
+    ['-p', 'tcp', '--dport', '8081', '-s', '10.0.0.2/24', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8081', '-s', '127.0.0.1', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8081', '-j', 'DNAT', '--to-destination', '10.0.0.2:80'],
+    ['-p', 'udp', '--dport', '8080', '-s', '10.0.0.2/24', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'udp', '--dport', '8080', '-s', '127.0.0.1', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'udp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '10.0.0.2:81'],
+    ['-p', 'udp', '--dport', '8082', '-s', '10.0.0.2/24', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'udp', '--dport', '8082', '-s', '127.0.0.1', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'udp', '--dport', '8082', '-j', 'DNAT', '--to-destination', '10.0.0.2:82'],
+    ['-p', 'tcp', '--dport', '8083', '-d', '192.168.0.2', '-s', '10.0.0.2/24', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8083', '-d', '192.168.0.2', '-s', '127.0.0.1', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8083', '-d', '192.168.0.2', '-j', 'DNAT', '--to-destination', '10.0.0.2:83'],
+    ['-p', 'tcp', '--dport', '8084', '-s', '10.0.0.2/24', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8084', '-s', '127.0.0.1', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8084', '-j', 'DNAT', '--to-destination', '10.0.0.2:84'],
+  ]);
+});
+
+test('planIptables: the reference v6 rules (no localhost rule, v6 conditions)', () => {
+  const p = planIptables(spec(V6));
+  assert.equal(p.entryRules.map((r) => r.slice(-4)), [['-c', 'd', '-j', p.chain], ['-c', 'd', '-j', p.chain]]);
+  assert.equal(p.rules, [
+    ['-p', 'tcp', '--dport', '8080', '-s', '2001:db8::2/64', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '[2001:db8::2]:80'],
+    ['-p', 'tcp', '--dport', '8081', '-s', '2001:db8::2/64', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8081', '-j', 'DNAT', '--to-destination', '[2001:db8::2]:80'],
+    ['-p', 'udp', '--dport', '8080', '-s', '2001:db8::2/64', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'udp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '[2001:db8::2]:81'],
+    ['-p', 'udp', '--dport', '8082', '-s', '2001:db8::2/64', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'udp', '--dport', '8082', '-j', 'DNAT', '--to-destination', '[2001:db8::2]:82'],
+    ['-p', 'tcp', '--dport', '8085', '-d', '2001:db8:a::1', '-s', '2001:db8::2/64', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8085', '-d', '2001:db8:a::1', '-j', 'DNAT', '--to-destination', '[2001:db8::2]:85'],
+    ['-p', 'tcp', '--dport', '8086', '-s', '2001:db8::2/64', '-j', 'CNI-HOSTPORT-SETMARK'],
+    ['-p', 'tcp', '--dport', '8086', '-j', 'DNAT', '--to-destination', '[2001:db8::2]:86'],
+  ]);
+});
+
+test('planIptables: snat false leaves only the DNAT rules and no mark chains', () => {
+  const p = planIptables(spec(V4, { snat: false }));
+  assert.equal(p.rules, [
+    ['-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '10.0.0.2:80'],
+    ['-p', 'tcp', '--dport', '8081', '-j', 'DNAT', '--to-destination', '10.0.0.2:80'],
+    ['-p', 'udp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '10.0.0.2:81'],
+    ['-p', 'udp', '--dport', '8082', '-j', 'DNAT', '--to-destination', '10.0.0.2:82'],
+    ['-p', 'tcp', '--dport', '8083', '-d', '192.168.0.2', '-j', 'DNAT', '--to-destination', '10.0.0.2:83'],
+    ['-p', 'tcp', '--dport', '8084', '-j', 'DNAT', '--to-destination', '10.0.0.2:84'],
+  ]);
+  assert.equal(p.shared.map((c) => c.name), ['CNI-HOSTPORT-DNAT']);
+});
+
+test('planIptables: an external mark chain is jumped to, and no mark chain is made', () => {
+  const s = spec(V4, { externalSetMarkChain: 'PLZ-SET-MARK' });
+  const p = planIptables({ ...s, mappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+  assert.equal(p.rules, [
+    ['-p', 'tcp', '--dport', '8080', '-s', '10.0.0.2/24', '-j', 'PLZ-SET-MARK'],
+    ['-p', 'tcp', '--dport', '8080', '-s', '127.0.0.1', '-j', 'PLZ-SET-MARK'],
+    ['-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '10.0.0.2:80'],
+  ]);
+  assert.equal(p.shared.map((c) => c.name), ['CNI-HOSTPORT-DNAT']);
+});
+
+test('planIptables: masqAll matches every source and drops the localhost rule', () => {
+  const p = planIptables({ ...spec(V4, { masqAll: true }), mappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+  assert.equal(p.rules[0], ['-p', 'tcp', '--dport', '8080', '-s', '0.0.0.0/0', '-j', 'CNI-HOSTPORT-SETMARK']);
+  assert.is(p.rules.length, 2);
+  const p6 = planIptables({ ...spec(V6, { masqAll: true }), mappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+  assert.equal(p6.rules[0], ['-p', 'tcp', '--dport', '8080', '-s', '::/0', '-j', 'CNI-HOSTPORT-SETMARK']);
+});
+
+test('sharedChains: the reference top-level and mark chains (mark bit 5)', () => {
+  const chains = sharedChains({ options: { snat: true, masqAll: false, markMasqBit: 5 } });
+  assert.equal(chains, [
+    { name: 'CNI-HOSTPORT-SETMARK', rules: [['-m', 'comment', '--comment', 'CNI portfwd masquerade mark', '-j', 'MARK', '--set-xmark', '0x20/0x20']], entries: [] },
+    {
+      name: 'CNI-HOSTPORT-MASQ',
+      rules: [['-m', 'mark', '--mark', '0x20/0x20', '-j', 'MASQUERADE']],
+      entries: [{ chain: 'POSTROUTING', rule: ['-m', 'comment', '--comment', 'CNI portfwd requiring masquerade', '-j', 'CNI-HOSTPORT-MASQ'], prepend: true }],
+    },
+    {
+      name: 'CNI-HOSTPORT-DNAT',
+      rules: [],
+      entries: ['PREROUTING', 'OUTPUT'].map((chain) => ({ chain, rule: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT'], prepend: false })),
+    },
+  ]);
+  assert.is(markText(13), '0x2000/0x2000');
+  assert.is(markText(31), '0x80000000/0x80000000');
+  assert.is(markText(0), '0x1/0x1');
+});
+
+test('planIptables: 16 ports make two entry rules (15 + 1); identical rules appear once', () => {
+  const mappings = Array.from({ length: 16 }, (_, i) => ({ hostPort: 9000 + i, containerPort: 80, protocol: 'tcp' as const }));
+  const p = planIptables({ ...spec(V4), mappings });
+  assert.equal(p.entryRules.map((r) => r[9]), [Array.from({ length: 15 }, (_, i) => 9000 + i).join(','), '9015']);
+  const dup = planIptables({ ...spec(V4, { snat: true }), mappings: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }, { hostPort: 1, containerPort: 3, protocol: 'tcp' }] });
+  assert.is(dup.rules.length, 4); // 2 mark rules shared, 2 DNAT rules
+  assert.is(dup.entryRules.length, 1);
+  assert.is(dup.entryRules[0]![9], '1,1');
+});
+
+test('trimComment: 255 bytes at most, cut to 253 plus "..."', () => {
+  assert.is(trimComment('x'.repeat(255)), 'x'.repeat(255));
+  assert.is(trimComment('x'.repeat(256)), `${'x'.repeat(253)}...`);
+  assert.is(entryComment({ network: 'n', containerId: 'c' }), 'dnat name: "n" id: "c"');
+});
+
+test('quoteArg: quotes what iptables-restore would split or unescape', () => {
+  assert.is(quoteArg('-p'), '-p');
+  assert.is(quoteArg('dnat name: "a" id: "b"'), '"dnat name: \\"a\\" id: \\"b\\""');
+  assert.is(quoteArg('a\\b'), '"a\\\\b"');
+  assert.is(quoteArg(''), '""');
+});
+
+const small = (): ForwardSpec => ({
+  attachment: { network: 'net', containerId: 'c1', ifname: 'eth0' },
+  options: { snat: true, masqAll: false, markMasqBit: 13 },
+  mappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+  ip: V4,
+});
+
+test('fastAddScript: -N the chain, fill it, append the entry rule', () => {
+  const p = planIptables(small());
+  assert.is(
+    fastAddScript(p),
+    [
+      '*nat',
+      `-N ${p.chain}`,
+      `-A ${p.chain} -p tcp --dport 8080 -s 10.0.0.2/24 -j CNI-HOSTPORT-SETMARK`,
+      `-A ${p.chain} -p tcp --dport 8080 -s 127.0.0.1 -j CNI-HOSTPORT-SETMARK`,
+      `-A ${p.chain} -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80`,
+      `-A CNI-HOSTPORT-DNAT -m comment --comment "dnat name: \\"net\\" id: \\"c1\\"" -m multiport -p tcp --destination-ports 8080 -j ${p.chain}`,
+      'COMMIT',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('slowAddScript on an empty nat table: every shared chain and rule, the POSTROUTING jump first', () => {
+  const p = planIptables(small());
+  const empty = parseIptablesSave('*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+  assert.is(
+    slowAddScript(p, empty),
+    [
+      '*nat',
+      ':CNI-HOSTPORT-SETMARK - [0:0]',
+      '-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000',
+      ':CNI-HOSTPORT-MASQ - [0:0]',
+      '-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE',
+      '-I POSTROUTING 1 -m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ',
+      ':CNI-HOSTPORT-DNAT - [0:0]',
+      '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+      '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+      `:${p.chain} - [0:0]`,
+      ...fastAddScript(p).split('\n').slice(2, -2),
+      'COMMIT',
+      '',
+    ].join('\n'),
+  );
+});
+
+const SAVED = (chain: string): string => `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:${chain} - [0:0]
+:CNI-HOSTPORT-DNAT - [0:0]
+:CNI-HOSTPORT-MASQ - [0:0]
+:CNI-HOSTPORT-SETMARK - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+-A POSTROUTING -m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ
+-A ${chain} -s 10.0.0.0/24 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK
+-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"net\\" id: \\"c1\\"" -m multiport --dports 8080 -j ${chain}
+-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"net\\" id: \\"c2\\"" -m multiport --dports 9090 -j CNI-DN-other
+-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE
+-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000
+COMMIT
+`;
+
+test('slowAddScript on a re-ADD: shared parts left alone, old entry rule deleted verbatim, chain redeclared', () => {
+  const p = planIptables(small());
+  const lines = slowAddScript(p, parseIptablesSave(SAVED(p.chain))).split('\n');
+  assert.equal(lines.slice(0, 3), [
+    '*nat',
+    `-D CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"net\\" id: \\"c1\\"" -m multiport --dports 8080 -j ${p.chain}`,
+    `:${p.chain} - [0:0]`,
+  ]);
+});
+
+test('fastDelScript and slowDelScript', () => {
+  const p = planIptables(small());
+  assert.is(fastDelScript(p.chain, p.entryRules), `*nat\n-D CNI-HOSTPORT-DNAT ${p.entryRules[0]!.map(quoteArg).join(' ')}\n-F ${p.chain}\n-X ${p.chain}\nCOMMIT\n`);
+  const saved = parseIptablesSave(SAVED(p.chain));
+  assert.is(
+    slowDelScript(saved, delTargets(p.chain, 'CNI-SN-x')),
+    `*nat\n-D CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"net\\" id: \\"c1\\"" -m multiport --dports 8080 -j ${p.chain}\n-F ${p.chain}\n-X ${p.chain}\nCOMMIT\n`,
+  );
+  assert.is(slowDelScript(saved, delTargets('CNI-DN-gone', 'CNI-SN-gone')), undefined);
+});
+
+test('checkScript: -C for every rule then every entry rule', () => {
+  const p = planIptables(small());
+  const c = checkScript(p);
+  assert.is(c.lines.length, 4);
+  assert.ok(c.text.split('\n').slice(1, 5).every((l) => l.startsWith('-C ')));
+});
+
+test.run();

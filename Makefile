@@ -85,6 +85,13 @@ integration: all
 bench: all
 	$(NODE) bench/run.ts
 
+# Real runtimes on our plugins: podman (CNI backend) and containerd's CRI start containers, publish
+# ports and tear down cleanly, with the plugins installed by `make install` into a temp dir and all
+# runtime state private to it. Root; needs Debian's podman, runc, containerd, busybox-static.
+.PHONY: e2e
+e2e: all
+	$(NODE) e2e/run.ts
+
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts
 	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts

@@ -60,7 +60,9 @@ export async function runScenarios(all: readonly Scenario[], o: RunOptions): Pro
     if (missing.length > 0) {
       row = { scenario: s, status: 'skip', detail: `${missing.join(', ')} not in ${o.cniPath}`, versions: [], ms: 0 };
     } else if (versions.length === 0) {
-      row = { scenario: s, status: 'skip', detail: `spec ${s.versions.join('/')} not supported by ${s.plugins.join(', ')} here`, versions: [], ms: 0 };
+      // A reference scenario's reason says why the versions are limited (e.g. a backend newer plugins brought).
+      const why = s.family === 'reference' && s.reason ? `: ${s.reason}` : '';
+      row = { scenario: s, status: 'skip', detail: `spec ${s.versions.join('/')} not supported by ${s.plugins.join(', ')} here${why}`, versions: [], ms: 0 };
     } else if (needs.length > 0) {
       row = { scenario: s, status: 'skip', detail: `the kernel here lacks ${needs.join(', ')}`, versions: [], ms: 0 };
     } else {

@@ -9,15 +9,16 @@ const fail = (msg: string): never => {
   process.exit(2);
 };
 
-/** `tcp-serve <port> <reply> <seconds>`, `tcp-get <host> <port> <seconds>`, `udp-recv <port> <seconds>`, `udp-send <host> <port> <text> [srcPort]`. */
+/** `tcp-serve <port> <reply> <seconds>` (`{peer}` in the reply: the client's address), `tcp-get <host> <port> <seconds>`, `udp-recv <port> <seconds>`, `udp-send <host> <port> <text> [srcPort]`. */
 export function probeMain(args: readonly string[]): void {
   const [mode, a, b, c] = args;
   const seconds = (s: string | undefined): number => Number(s ?? '10') * 1000;
   switch (mode) {
     case 'tcp-serve': {
+      // `{peer}` in the reply becomes the client's address as the server sees it (after any NAT).
       const server = createServer((sock) => {
         sock.on('error', () => {});
-        sock.end(`${b}\n`);
+        sock.end(`${b!.replaceAll('{peer}', (sock.remoteAddress ?? '').replace(/^::ffff:/, ''))}\n`);
       });
       server.on('error', (e) => fail(e.message));
       server.listen(Number(a), () => process.stdout.write('ready\n'));

@@ -45,6 +45,7 @@ function start(ns: string, args: string[]): Promise<Server> {
   });
 }
 
+/** A TCP server in `ns` answering `reply` (where `{peer}` becomes the client address it sees) to each connection. */
 export const serveTcp = (ns: string, port: number, reply: string, seconds = 20): Promise<Server> => start(ns, ['tcp-serve', String(port), reply, String(seconds)]);
 export const receiveUdp = (ns: string, port: number, seconds = 10): Promise<Server> => start(ns, ['udp-recv', String(port), String(seconds)]);
 

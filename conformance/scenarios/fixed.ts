@@ -2,11 +2,14 @@
 // fixed), each with the reason beside it. They run on any bin dir; the Go plugins fail them.
 import { deepStrictEqual as eq, ok } from 'node:assert/strict';
 import type { Ctx } from '../harness/context.ts';
+import { serveTcp, tcpGet } from '../harness/traffic.ts';
 import { from, type Scenario } from '../types.ts';
 import { bridgeKit } from './bridge-kit.ts';
 import { hostLocal, v4 } from './host-local-kit.ts';
+import { podNet } from './pod-kit.ts';
+import { nftTable, tcp, type NftTable } from './portmap-kit.ts';
 
-const fixed = (id: string, area: Scenario['area'], title: string, plugins: string[], versions: Scenario['versions'], reason: string, run: (t: Ctx) => Promise<void>): Scenario => ({
+const fixed = (id: string, area: Scenario['area'], title: string, plugins: string[], versions: Scenario['versions'], reason: string, run: (t: Ctx) => Promise<void>, more: Partial<Scenario> = {}): Scenario => ({
   id,
   area,
   title,
@@ -15,7 +18,13 @@ const fixed = (id: string, area: Scenario['area'], title: string, plugins: strin
   family: 'fixed',
   reason,
   run,
+  ...more,
 });
+
+/** The chains of the table other than the reference's skeleton that hold a rule containing `text`. */
+const chainsWith = (table: NftTable, text: string): string[] =>
+  [...table.chains].filter(([name, c]) => !SKELETON.has(name) && c.rules.some((r) => r.includes(text))).map(([name]) => name);
+const SKELETON = new Set(['hostports', 'hostip_hostports', 'hostports_all', 'prerouting', 'output', 'masquerading']);
 
 export const fixedScenarios: Scenario[] = [
   fixed('F1', 'bridge', 'CHECK of an L2 bridge (no IPAM) passes after ADD', ['bridge'], from('0.4.0'),
@@ -48,4 +57,65 @@ export const fixedScenarios: Scenario[] = [
       ok(!nat.includes('id: \\"dummy\\"'), nat);
       eq(b.ipamFiles(), []);
     }),
+  fixed('F4', 'portmap', 'nftables: mappings are per (network, container, ifname), found through verdict maps; a DEL on another network keeps them working', ['bridge', 'host-local', 'portmap'], ['1.1.0'],
+    'the Go nftables backend (plugins v1.6.0+) tags each rule of the shared hostports/masquerading chains with the bare container ID, so a DEL of ' +
+      'the container on one network also removes its mappings on every other network, and it rewrites the shared prerouting/output jumps with ' +
+      "the last caller's conditionsV4/V6, which then apply to every network (REFERENCE-PLUGINS 4.4). Ours keeps its tables, base chains and " +
+      'fib-local hooks but gives each attachment its own chains (its conditions inside them), reached through verdict maps keyed by ' +
+      'protocol . port, so ADD, DEL and the packet path cost the same with a thousand containers mapped (issue 5). Consequence: nft mappings of ' +
+      'ours and of the Go nft backend cannot clean up each other; the iptables layout stays bit-identical and interoperable',
+    async (t) => {
+      const net = await podNet(t);
+      const nft = { backend: 'nftables' };
+      const pod = await net.add('web', [tcp(8080, 80)], nft);
+      const server = await serveTcp(pod.ctr.name, 80, 'hello');
+      t.defer(() => server.stop());
+      eq(await tcpGet(net.client, net.hostIP, 8080), 'hello', 'the mapping works');
+      const table = async (): Promise<NftTable> => {
+        const tb = await nftTable(t, net.host);
+        ok(tb, 'no table ip cni_hostport');
+        return tb;
+      };
+
+      // Rules: the shared hostports chain holds nothing; the mapping is a chain of this attachment,
+      // named in its comment, reached from hostports_all by one lookup keyed by protocol . port.
+      let tb = await table();
+      eq(tb.chains.get('hostports')?.rules, [], `no per-container rule in hostports:\n${tb.text}`);
+      const mine = chainsWith(tb, 'tcp dport 8080 dnat to 10.1.2.2:80');
+      eq(mine.length, 1, `one chain of this attachment holds its DNAT:\n${tb.text}`);
+      const dn = mine[0]!;
+      for (const part of ['podnet', 'eth0', 'web']) ok(tb.chains.get(dn)!.comment?.includes(part), `${dn}'s comment names ${part}:\n${tb.text}`);
+      ok(tb.chains.get('hostports_all')!.rules.some((r) => / th dport vmap @\S+$/.test(r)), `hostports_all looks up protocol . port in a verdict map:\n${tb.text}`);
+      ok(tb.text.includes(`tcp . 8080 : goto ${dn}`), `the key tcp . 8080 sends to ${dn}:\n${tb.text}`);
+
+      // The same container on a second network (eth1), with conditions that exclude the client.
+      const dataDir = t.tmpdir();
+      const other = { cniVersion: t.version, name: 'othernet', type: 'bridge', bridge: 'cni-pod1', isGateway: true, ipam: { type: 'host-local', dataDir, ranges: [[{ subnet: '10.1.3.0/24' }]] } };
+      const on1 = { containerId: 'web', netns: pod.ctr.path, ifname: 'eth1' };
+      const r1 = t.ok(await t.exec('bridge', { command: 'ADD', stdin: other, ...on1 }), 'bridge ADD on othernet')!;
+      const pm1 = net.portmapConf([tcp(8081, 80)], r1, { ...nft, name: 'othernet', conditionsV4: ['ip', 'saddr', '192.0.2.1'] });
+      t.ok(await t.exec('portmap', { command: 'ADD', stdin: pm1, ...on1 }), 'portmap ADD on othernet');
+      eq(await tcpGet(net.client, net.hostIP, 8080), 'hello', "othernet's conditions do not apply to podnet's mapping");
+      eq(await tcpGet(net.client, net.hostIP, 8081, 1), undefined, "othernet's conditions apply to its own mapping");
+      tb = await table();
+      for (const hook of ['prerouting', 'output']) eq(tb.chains.get(hook)?.rules, ['fib daddr type local jump hostports_all'], `no conditions in the shared ${hook}:\n${tb.text}`);
+      const theirs = chainsWith(tb, 'ip saddr 192.0.2.1 tcp dport 8081 dnat to 10.1.3.2:80');
+      eq(theirs.length, 1, `othernet's DNAT, with its conditions, in a chain of its own:\n${tb.text}`);
+      ok(theirs[0] !== dn && ['othernet', 'eth1', 'web'].every((part) => tb.chains.get(theirs[0]!)!.comment?.includes(part)), tb.text);
+
+      // DEL of the same container ID on othernet removes only othernet's mapping.
+      t.ok(await t.exec('portmap', { command: 'DEL', stdin: pm1, ...on1 }), 'portmap DEL on othernet');
+      t.ok(await t.exec('bridge', { command: 'DEL', stdin: { ...other, prevResult: r1 }, ...on1 }), 'bridge DEL on othernet');
+      eq(await tcpGet(net.client, net.hostIP, 8080), 'hello', "podnet's mapping still works after the DEL on othernet");
+      tb = await table();
+      eq(chainsWith(tb, 'dport 8081'), [], `othernet's chain is gone:\n${tb.text}`);
+      eq(chainsWith(tb, 'tcp dport 8080 dnat to 10.1.2.2:80'), [dn], `podnet's chain stays:\n${tb.text}`);
+      ok(tb.text.includes(`tcp . 8080 : goto ${dn}`), `podnet's key stays:\n${tb.text}`);
+
+      await pod.del();
+      eq(await tcpGet(net.client, net.hostIP, 8080, 1), undefined, 'nothing is forwarded after the last DEL');
+      tb = await table();
+      ok(!tb.chains.has(dn) && !tb.text.includes('10.1.2.2'), `nothing of web is left:\n${tb.text}`);
+    },
+    { needs: ['nftables'] }),
 ];

@@ -54,3 +54,57 @@ export async function portmapKit(t: Ctx, name = 'testnet'): Promise<Portmap> {
 
 /** iptables-save output without comments and counters, for comparing states. */
 export const rulesOnly = (save: string): string[] => save.split('\n').filter((l) => l.startsWith('-A ') || l.startsWith(':')).map((l) => l.replace(/ \[\d+:\d+\]$/, '')).sort();
+
+/** One chain of an `nft list table` listing: its hook line (base chains), its comment, its rules. */
+export interface NftChain {
+  /** E.g. `type nat hook prerouting priority dstnat` (the policy is left out). */
+  readonly hook?: string;
+  readonly comment?: string;
+  readonly rules: string[];
+}
+
+export interface NftTable {
+  readonly text: string;
+  readonly comment?: string;
+  readonly chains: ReadonlyMap<string, NftChain>;
+}
+
+/** `nft list table <family> cni_hostport` in `ns`, parsed; undefined when the table does not exist. */
+export async function nftTable(t: Ctx, ns: string, family: 'ip' | 'ip6' = 'ip'): Promise<NftTable | undefined> {
+  const tables = await t.sh(ns, 'nft', 'list', 'tables', family);
+  if (!tables.split('\n').some((l) => l.trim() === `table ${family} cni_hostport`)) return undefined;
+  return parseNftTable(await t.sh(ns, 'nft', 'list', 'table', family, 'cni_hostport'));
+}
+
+/** Reads chains out of nft's text listing of one table (maps and sets are skipped). */
+export function parseNftTable(text: string): NftTable {
+  const chains = new Map<string, NftChain>();
+  let comment: string | undefined;
+  const stack: string[] = [];
+  let chain: { name: string; hook?: string; comment?: string; rules: string[] } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line === '}') {
+      if (stack.pop()?.startsWith('chain ') && chain) {
+        const { name, ...c } = chain;
+        chains.set(name, c);
+        chain = undefined;
+      }
+      continue;
+    }
+    if (line.endsWith('{')) {
+      const head = line.slice(0, -1).trim();
+      stack.push(head);
+      if (stack.length === 2 && head.startsWith('chain ')) chain = { name: head.slice(6), rules: [] };
+      continue;
+    }
+    const quoted = /^comment "(.*)"$/.exec(line)?.[1];
+    if (stack.length === 1 && quoted !== undefined) comment = quoted;
+    if (stack.length !== 2 || !chain) continue;
+    if (quoted !== undefined) chain.comment = quoted;
+    else if (line.startsWith('type ')) chain.hook = line.replace(/;.*$/, '');
+    else chain.rules.push(line);
+  }
+  return { text, ...(comment !== undefined && { comment }), chains };
+}

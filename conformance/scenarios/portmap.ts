@@ -1,13 +1,13 @@
 // Section 5, portmap (43-51): chaining rules, the exact iptables layout (names shared with the
 // Go plugin), the TCP and UDP data paths between the scenario's namespaces, options, backends
-// and CHECK.
+// (the nftables skeleton; our per-attachment rules are the fixed scenario F4) and CHECK.
 import { createHash } from 'node:crypto';
 import { deepStrictEqual as eq, ok, match } from 'node:assert/strict';
 import type { Ctx } from '../harness/context.ts';
 import { receiveUdp, sendUdp, serveTcp, tcpGet } from '../harness/traffic.ts';
 import { from, type Scenario } from '../types.ts';
 import { podNet } from './pod-kit.ts';
-import { portmapKit, rulesOnly, tcp } from './portmap-kit.ts';
+import { nftTable, portmapKit, prevResultFor, rulesOnly, tcp, type NftChain, type NftTable } from './portmap-kit.ts';
 
 const pm = (id: string, title: string, versions: Scenario['versions'], run: (t: Ctx) => Promise<void>, more: Partial<Scenario> = {}): Scenario => ({
   id,
@@ -22,6 +22,35 @@ const pm = (id: string, title: string, versions: Scenario['versions'], run: (t: 
 
 const dnChain = (net: string, id: string): string => ('CNI-DN-' + createHash('sha512').update(net + id).digest('hex')).slice(0, 28);
 const WITH_BRIDGE = { plugins: ['bridge', 'host-local', 'portmap'] };
+/** Why the nftables scenarios need spec 1.1.0: it is how a bin dir without that backend is told apart. */
+const NFT_REASON = "the nftables backend came with Go plugins v1.6.0, which speak spec 1.1.0; Debian's v1.1.1 has no such backend";
+
+/**
+ * The reference's skeleton of `<family> cni_hostport`, checked and returned: the table comment,
+ * hostports and the legacy hostip_hostports, hostports_all jumping to both, prerouting and output
+ * NAT hooks at dstnat jumping there for local destinations only, and masquerading at srcnat.
+ */
+async function skeleton(t: Ctx, ns: string, family: 'ip' | 'ip6'): Promise<NftTable> {
+  const table = await nftTable(t, ns, family);
+  ok(table, `no table ${family} cni_hostport`);
+  const where = `${family} cni_hostport:\n${table.text}`;
+  eq(table.comment, 'CNI portmap plugin', where);
+  const chain = (name: string): NftChain => {
+    const c = table.chains.get(name);
+    ok(c, `no chain ${name} in ${where}`);
+    return c;
+  };
+  for (const name of ['hostports', 'hostip_hostports', 'hostports_all']) eq(chain(name).hook, undefined, `${name} is a regular chain in ${where}`);
+  eq(chain('hostports_all').rules.slice(0, 2), ['jump hostip_hostports', 'jump hostports'], where);
+  // nft prints the standard priorities by name where it knows one for the hook.
+  const hook = (name: string, h: string, prio: string, num: string) => ok([`type nat hook ${h} priority ${prio}`, `type nat hook ${h} priority ${num}`].includes(chain(name).hook ?? ''), `${name}: ${chain(name).hook} in ${where}`);
+  hook('prerouting', 'prerouting', 'dstnat', '-100');
+  hook('output', 'output', 'dstnat', '-100');
+  hook('masquerading', 'postrouting', 'srcnat', '100');
+  for (const name of ['prerouting', 'output']) eq(chain(name).rules, ['fib daddr type local jump hostports_all'], `${name} in ${where}`);
+  eq(chain('hostip_hostports').rules, [], `hostip_hostports stays empty in ${where}`);
+  return table;
+}
 
 export const portmapScenarios: Scenario[] = [
   pm('43', 'ADD needs a prevResult; with no mappings it returns prevResult and touches no rule', from('0.3.0'), async (t) => {
@@ -123,39 +152,62 @@ export const portmapScenarios: Scenario[] = [
     ok(entries[1]!.includes('--dports 9015 '), entries[1]);
     t.fail(await p.call('ADD', p.conf([tcp(0, 80)]), { containerId: 'zero' }), undefined, /Invalid host port number: 0$/);
   }),
-  pm('50', 'backend selection, and the nftables layout (tables, chains, rules); DEL leaves only the skeleton', ['1.1.0'], async (t) => {
+  // 50 is split: what the Go nftables backend (plugins v1.6.0 and later) does and we match is here
+  // (option errors, the tables and base chains, the skeleton after DEL, masqAll); where its
+  // per-container rules go is our fixed scenario F4.
+  pm('50a', 'backend selection: options of the other backend are refused, listed', ['1.1.0'], async (t) => {
     const p = await portmapKit(t);
     // The message lists the options present, as the reference's own tests set them.
     const iptOpts = { externalSetMarkChain: 'KUBE-MARK-MASQ', conditionsV4: ['-s', '1.2.3.4'], conditionsV6: ['-s', '12::34'] };
     match(t.fail(await p.call('ADD', p.conf([tcp(8080, 80)], { backend: 'nftables', ...iptOpts }))).msg, /nftables backend was requested but configuration contains iptables-specific options \[externalSetMarkChain conditionsV4 conditionsV6\]$/);
     const nftOpts = { conditionsV4: ['ip', 'saddr', '1.2.3.4'], conditionsV6: ['ip6', 'saddr', '12::34'] };
     match(t.fail(await p.call('ADD', p.conf([tcp(8080, 80)], { backend: 'iptables', ...nftOpts }))).msg, /iptables backend was requested but configuration contains nftables-specific options \[conditionsV4 conditionsV6\]$/);
-    const conf = p.conf([tcp(8080, 80), tcp(8083, 83, '192.168.0.2')], { backend: 'nftables' });
+    match(t.fail(await p.call('ADD', p.conf([tcp(8080, 80)], nftOpts))).msg, /iptables backend was requested but configuration contains nftables-specific options \[conditionsV4 conditionsV6\]$/, 'no backend means iptables');
+  }, { reason: NFT_REASON }),
+  pm('50b', 'nftables: ip and ip6 cni_hostport tables, base chains, fib-local jumps and DNAT statements; DEL leaves only the skeleton', ['1.1.0'], async (t) => {
+    const p = await portmapKit(t);
+    await t.sh(p.host, 'ip', '-6', 'addr', 'add', '2001:db8::1/64', 'dev', 'cni-fake0', 'nodad');
+    const prev = {
+      ...prevResultFor(t.version, p.ctrPath),
+      ips: [
+        { address: '10.0.0.2/24', gateway: '10.0.0.1', interface: 0 },
+        { address: '2001:db8::2/64', gateway: '2001:db8::1', interface: 0 },
+      ],
+    };
+    const conf = p.conf([tcp(8080, 80), tcp(8083, 83, '192.168.0.2'), tcp(8084, 84, '2001:db8::5')], { backend: 'nftables' }, prev);
     t.ok(await p.call('ADD', conf));
-    const table = await t.sh(p.host, 'nft', 'list', 'table', 'ip', 'cni_hostport');
-    for (const want of [
-      'comment "CNI portmap plugin"',
-      'chain hostip_hostports {',
-      'tcp dport 8080 dnat to 10.0.0.2:80 comment "dummy"',
-      'ip daddr 192.168.0.2 tcp dport 8083 dnat to 10.0.0.2:83 comment "dummy"',
-      'jump hostip_hostports',
-      'jump hostports',
-      'ip saddr 10.0.0.2 ip daddr 10.0.0.2 masquerade comment "dummy"',
-      'ip saddr 127.0.0.1 ip daddr 10.0.0.2 masquerade comment "dummy"',
-      'type nat hook output priority -100',
-      'type nat hook prerouting priority dstnat',
-      'fib daddr type local jump hostports_all',
-    ]) {
-      ok(table.includes(want) || (want.includes('priority dstnat') && table.includes('type nat hook prerouting priority -100')), `missing ${want}:\n${table}`);
+    // The DNAT statements of each family (where they live is F4's business), with the hostIP of the other family skipped.
+    const dnats: Record<'ip' | 'ip6', { want: string[]; not: string[] }> = {
+      ip: { want: ['tcp dport 8080 dnat to 10.0.0.2:80', 'ip daddr 192.168.0.2 tcp dport 8083 dnat to 10.0.0.2:83'], not: ['8084'] },
+      ip6: { want: ['tcp dport 8080 dnat to [2001:db8::2]:80', 'ip6 daddr 2001:db8::5 tcp dport 8084 dnat to [2001:db8::2]:84'], not: ['8083'] },
+    };
+    for (const fam of ['ip', 'ip6'] as const) {
+      const table = await skeleton(t, p.host, fam);
+      const rules = [...table.chains.values()].flatMap((c) => c.rules);
+      for (const want of dnats[fam].want) ok(rules.some((r) => r === want || r.startsWith(`${want} comment `)), `${fam}: no rule ${want}:\n${table.text}`);
+      for (const port of dnats[fam].not) ok(!rules.some((r) => r.includes(`dport ${port} `)), `${fam}: port ${port} is of the other family:\n${table.text}`);
     }
     t.ok(await p.call('DEL', conf));
-    const after = await t.sh(p.host, 'nft', 'list', 'table', 'ip', 'cni_hostport');
-    ok(!after.includes('comment "dummy"'), after);
-    ok(after.includes('fib daddr type local jump hostports_all'), 'the skeleton stays');
-    const all = p.conf([tcp(8081, 81)], { backend: 'nftables', masqAll: true });
-    t.ok(await p.call('ADD', all, { containerId: 'all' }));
-    ok((await t.sh(p.host, 'nft', 'list', 'chain', 'ip', 'cni_hostport', 'masquerading')).includes('ip saddr 0.0.0.0/0 ip daddr 10.0.0.2 masquerade comment "all"'));
-  }, { needs: ['nftables'] }),
+    for (const fam of ['ip', 'ip6'] as const) {
+      const table = await skeleton(t, p.host, fam);
+      for (const name of ['hostports', 'hostip_hostports', 'masquerading']) eq(table.chains.get(name)!.rules, [], `${fam} ${name} is empty after DEL`);
+      for (const gone of ['"dummy"', '10.0.0.2', '2001:db8::2', 'dport 80']) ok(!table.text.includes(gone), `${fam}: ${gone} is left after DEL:\n${table.text}`);
+    }
+  }, { reason: NFT_REASON, needs: ['nftables', 'ipv6'] }),
+  pm('50c', 'nftables masqAll: a connection from outside reaches the container masqueraded, without it with its own source', ['1.1.0'], async (t) => {
+    const net = await podNet(t);
+    const plain = await net.add('plain', [tcp(8080, 80)], { backend: 'nftables' });
+    const all = await net.add('all', [tcp(8081, 80)], { backend: 'nftables', masqAll: true });
+    for (const pod of [plain, all]) {
+      const server = await serveTcp(pod.ctr.name, 80, 'from {peer}');
+      t.defer(() => server.stop());
+    }
+    eq(await tcpGet(net.client, net.hostIP, 8080), 'from 198.51.100.2', 'without masqAll the container sees the client');
+    eq(await tcpGet(net.client, net.hostIP, 8081), 'from 10.1.2.1', 'with masqAll the container sees the bridge address');
+    await all.del();
+    await plain.del();
+    eq(await tcpGet(net.client, net.hostIP, 8081, 1), undefined, 'nothing is forwarded after DEL');
+  }, { ...WITH_BRIDGE, reason: NFT_REASON, needs: ['nftables'] }),
   pm('51a', 'CHECK fails without a prevResult and after a DNAT rule is deleted', from('0.4.0'), async (t) => {
     const p = await portmapKit(t);
     const conf = p.conf([tcp(8080, 80)]);

@@ -40,5 +40,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 main().then((code) => {
-  if (code !== undefined) process.exitCode = code;
+  // A plugin's answer is written (stdout is synchronous for pipes and files): leave now rather
+  // than wait for sockets, timers or pool threads to wind down.
+  if (code !== undefined) process.exit(code);
 });

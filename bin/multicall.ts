@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { registerInProcess } from '../lib/cni/inprocess.ts';
 import { runPlugin } from '../lib/cni/skel.ts';
-import { processIO } from '../lib/cni/stdio.ts';
+import { processIO, writeFd } from '../lib/cni/stdio.ts';
 import { PLUGINS } from './plugins.ts';
 import { TOOLS } from './tools.ts';
 
@@ -16,27 +16,33 @@ function invokedName(): string {
 
 const lookup = <T>(table: Readonly<Record<string, T>>, name: string): T | undefined => (Object.hasOwn(table, name) ? table[name] : undefined);
 
+// A reader that went away (`| head`) ends a tool quietly, never with a stack. Plugins write
+// through the fds (lib/cni/stdio.ts) and never touch these streams, whose modules cost start-up.
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 1);
+    });
+  }
+}
+
 async function main(): Promise<number | undefined> {
   const name = invokedName();
   const tool = lookup(TOOLS, name);
-  // A tool reads its own arguments and sets its own exit code.
-  if (tool) return void (await tool());
+  if (tool) {
+    quietOnClosedPipe();
+    // A tool reads its own arguments and sets its own exit code.
+    return void (await tool());
+  }
   const load = lookup(PLUGINS, name);
   if (!load) {
     const known = [...Object.keys(PLUGINS), ...Object.keys(TOOLS)].join(', ') || '(none)';
-    process.stderr.write(`cni-ts: unknown plugin name "${name}": invoke this executable through a link named after a plugin or tool (${known})\n`);
+    writeFd(2, `cni-ts: unknown plugin name "${name}": invoke this executable through a link named after a plugin or tool (${known})\n`);
     return 2;
   }
   registerInProcess((plugin) => lookup(PLUGINS, plugin)?.());
   return runPlugin(await load(), processIO());
-}
-
-// A reader that went away (a runtime that gave up, `| head`) ends us quietly, never with a stack.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(process.exitCode ?? 1);
-  });
 }
 
 main().then((code) => {

@@ -1,7 +1,6 @@
 // Delegation to another plugin (IPAM) found through CNI_PATH, as libcni's invoke package does:
 // same environment but CNI_COMMAND, the whole stdin, its stderr passed on, its error (code, msg,
 // details) passed through unchanged.
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +10,7 @@ import { goList } from './goformat.ts';
 import type { Request } from './plugin.ts';
 import type { Result } from './result.ts';
 import { runInProcess } from './inprocess.ts';
+import { writeFd } from './stdio.ts';
 import { configVersion } from './skel.ts';
 
 export type DelegatedCommand = 'ADD' | 'DEL' | 'CHECK' | 'GC' | 'STATUS';
@@ -39,7 +39,10 @@ interface Exit {
   readonly stderr: Buffer;
 }
 
-function run(path: string, stdin: Buffer, env: NodeJS.ProcessEnv): Promise<Exit> {
+async function run(path: string, stdin: Buffer, env: NodeJS.ProcessEnv): Promise<Exit> {
+  // Loaded here: child_process drags in net, dgram and streams, which an in-process delegation
+  // never needs.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -106,7 +109,7 @@ export async function execPlugin(path: string, stdin: Buffer, env: NodeJS.Proces
 export async function delegate(req: Request<unknown>, type: string, command: DelegatedCommand): Promise<Result | undefined> {
   const path = findInPath(type, req.cniPath);
   const env = { ...req.environ, CNI_COMMAND: command };
-  const stdout = await execPlugin(path, req.stdin, env, (b) => process.stderr.write(b));
+  const stdout = await execPlugin(path, req.stdin, env, (b) => writeFd(2, b));
   if (command !== 'ADD') return undefined;
   let raw: unknown;
   try {

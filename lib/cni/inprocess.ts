@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AnyPlugin } from './plugin.ts';
 import { runPlugin } from './skel.ts';
+import { writeFd } from './stdio.ts';
 
 export type PluginLoader = (name: string) => Promise<AnyPlugin> | undefined;
 
@@ -41,7 +42,7 @@ export async function runInProcess(path: string, stdin: Buffer, env: NodeJS.Proc
     env,
     readStdin: async () => stdin,
     writeStdout: (t) => (stdout += t),
-    writeStderr: (t) => process.stderr.write(t),
+    writeStderr: (t) => writeFd(2, t),
   });
   return { code, stdout: Buffer.from(stdout) };
 }

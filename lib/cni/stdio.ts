@@ -1,6 +1,6 @@
 // The process edge: everything the dispatcher reads from or writes to the outside world, so
 // that it can be driven by tests and by in-process delegation exactly as by an exec.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 
 export interface PluginIO {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -27,9 +27,27 @@ export async function readProcessStdin(): Promise<Buffer> {
   }
 }
 
+/**
+ * Writes all of `text` to a file descriptor synchronously. Going through the fd instead of
+ * process.stdout spares every invocation loading Node's stream and net modules; a reader that
+ * went away (EPIPE) is not worth failing for, and a non-blocking pipe (EAGAIN) is retried.
+ */
+export function writeFd(fd: number, text: string | Uint8Array): void {
+  let buf = typeof text === 'string' ? Buffer.from(text) : text;
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw err;
+    }
+  }
+}
+
 export const processIO = (): PluginIO => ({
   env: process.env,
   readStdin: readProcessStdin,
-  writeStdout: (text) => process.stdout.write(text),
-  writeStderr: (text) => process.stderr.write(text),
+  writeStdout: (text) => writeFd(1, text),
+  writeStderr: (text) => writeFd(2, text),
 });

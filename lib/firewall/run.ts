@@ -1,6 +1,5 @@
 // Runs a firewall tool once, feeding a whole batch on stdin: one process per operation, never
 // one per rule (nine separate iptables runs cost 15 ms; one iptables-restore 2-2.5 ms).
-import { spawn } from 'node:child_process';
 
 export class ToolError extends Error {
   readonly exitCode: number | null;
@@ -14,7 +13,9 @@ export class ToolError extends Error {
 }
 
 /** Runs `file args` with `input` on stdin; resolves with stdout, rejects with a ToolError. */
-export function runTool(file: string, args: readonly string[], input = ''): Promise<string> {
+export async function runTool(file: string, args: readonly string[], input = ''): Promise<string> {
+  // Loaded on first use: child_process drags in net, dgram and streams.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     const out: Buffer[] = [];

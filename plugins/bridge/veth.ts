@@ -1,13 +1,24 @@
 // The veth pair: the container end made directly inside the container's namespace with the
 // host end (veth + 8 hex, which NetworkManager ignores) created straight in the host's, then the
 // host end up, on the bridge, with its port flags and VLANs.
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode, hostNetnsFd, writeSysctl } from '../../lib/net/index.ts';
 import type { UndoStack } from './undo.ts';
 import { setupPortVlans, type VlanPlan } from './vlan.ts';
 
-export const randomVethName = (): string => `veth${randomBytes(4).toString('hex')}`;
+/** `veth` + 8 random hex digits, as the reference names the host end. Read from the kernel's
+ *  random source directly: node:crypto costs a few milliseconds to load. */
+export function randomVethName(): string {
+  const fd = openSync('/dev/urandom', 'r');
+  try {
+    const bytes = Buffer.alloc(4);
+    readSync(fd, bytes, 0, 4, null);
+    return `veth${bytes.toString('hex')}`;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const NAME_ATTEMPTS = 10;
 

@@ -1,7 +1,7 @@
 // The host-local configuration as it arrives on stdin (the reference's allocator.Net): the wire
 // shape only, with addresses still as text. config.ts parses and canonicalizes it.
 import type { JSONSchemaType } from 'ajv';
-import { attachmentsSchema, type Attachment } from '../../lib/config/schemas/netconf.ts';
+import { commonProperties, type CommonConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface RangeWire {
   subnet?: string;
@@ -29,14 +29,10 @@ export interface IpamWire extends RangeWire {
   ranges?: RangeWire[][];
 }
 
-export interface HostLocalWire {
-  cniVersion: string;
-  name: string;
+export interface HostLocalWire extends CommonConf {
   ipam?: IpamWire;
   runtimeConfig?: { ipRanges?: RangeWire[][]; ips?: string[] };
   args?: { cni?: { ips?: string[] } };
-  'cni.dev/valid-attachments'?: Attachment[];
-  'cni.dev/attachments'?: Attachment[];
 }
 
 const optString = { type: 'string', nullable: true } as const;
@@ -58,8 +54,7 @@ const routeSchema: JSONSchemaType<RouteWire> = {
 export const hostLocalSchema: JSONSchemaType<HostLocalWire> = {
   type: 'object',
   properties: {
-    cniVersion: { type: 'string', default: '' },
-    name: { type: 'string', default: '' },
+    ...commonProperties,
     ipam: {
       type: 'object',
       nullable: true,
@@ -87,8 +82,6 @@ export const hostLocalSchema: JSONSchemaType<HostLocalWire> = {
       },
       required: [],
     },
-    'cni.dev/valid-attachments': attachmentsSchema,
-    'cni.dev/attachments': attachmentsSchema,
   },
-  required: ['cniVersion', 'name'],
+  required: ['cniVersion', 'name', 'type'],
 };

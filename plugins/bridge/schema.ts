@@ -1,7 +1,7 @@
 // The bridge configuration as it arrives on stdin (the reference's bridge NetConf): the wire
 // shape only. config.ts checks what a schema cannot say with the reference's own messages.
 import type { JSONSchemaType } from 'ajv';
-import { attachmentsSchema, dnsSchema, type Attachment, type DnsConf } from '../../lib/config/schemas/netconf.ts';
+import { commonProperties, dnsSchema, type CommonConf, type DnsConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface VlanTrunkWire {
   minID?: number;
@@ -9,10 +9,7 @@ export interface VlanTrunkWire {
   id?: number;
 }
 
-export interface BridgeWire {
-  cniVersion: string;
-  name: string;
-  type: string;
+export interface BridgeWire extends CommonConf {
   bridge?: string;
   isGateway?: boolean;
   isDefaultGateway?: boolean;
@@ -33,9 +30,6 @@ export interface BridgeWire {
   dns?: DnsConf;
   runtimeConfig?: { mac?: string };
   args?: { cni?: { mac?: string } };
-  prevResult?: Record<string, unknown>;
-  'cni.dev/valid-attachments'?: Attachment[];
-  'cni.dev/attachments'?: Attachment[];
 }
 
 const optBool = { type: 'boolean', nullable: true } as const;
@@ -45,9 +39,7 @@ const optString = { type: 'string', nullable: true } as const;
 export const bridgeSchema: JSONSchemaType<BridgeWire> = {
   type: 'object',
   properties: {
-    cniVersion: { type: 'string', default: '' },
-    name: { type: 'string', default: '' },
-    type: { type: 'string', default: '' },
+    ...commonProperties,
     bridge: optString,
     isGateway: optBool,
     isDefaultGateway: optBool,
@@ -82,9 +74,6 @@ export const bridgeSchema: JSONSchemaType<BridgeWire> = {
       properties: { cni: { type: 'object', nullable: true, properties: { mac: optString }, required: [] } },
       required: [],
     },
-    prevResult: { type: 'object', nullable: true, required: [] },
-    'cni.dev/valid-attachments': attachmentsSchema,
-    'cni.dev/attachments': attachmentsSchema,
   },
   required: ['cniVersion', 'name', 'type'],
 };

@@ -1,7 +1,7 @@
 // The portmap configuration as it arrives on stdin (the reference's PortMapConf): the wire shape
 // only. config.ts checks it and turns it into the canonical PortmapConfig.
 import type { JSONSchemaType } from 'ajv';
-import { attachmentsSchema, type Attachment } from '../../lib/config/schemas/netconf.ts';
+import { commonProperties, type CommonConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface PortMapEntryWire {
   hostPort: number;
@@ -10,9 +10,7 @@ export interface PortMapEntryWire {
   hostIP?: string;
 }
 
-export interface PortmapWire {
-  cniVersion: string;
-  name: string;
+export interface PortmapWire extends CommonConf {
   backend?: string;
   snat?: boolean;
   masqAll?: boolean;
@@ -21,9 +19,6 @@ export interface PortmapWire {
   conditionsV4?: string[];
   conditionsV6?: string[];
   runtimeConfig?: { portMappings?: PortMapEntryWire[] };
-  prevResult?: Record<string, unknown>;
-  'cni.dev/valid-attachments'?: Attachment[];
-  'cni.dev/attachments'?: Attachment[];
 }
 
 const optString = { type: 'string', nullable: true } as const;
@@ -44,8 +39,7 @@ const entrySchema: JSONSchemaType<PortMapEntryWire> = {
 export const portmapSchema: JSONSchemaType<PortmapWire> = {
   type: 'object',
   properties: {
-    cniVersion: { type: 'string', default: '' },
-    name: { type: 'string', default: '' },
+    ...commonProperties,
     backend: optString,
     snat: { type: 'boolean', nullable: true },
     masqAll: { type: 'boolean', nullable: true },
@@ -59,9 +53,6 @@ export const portmapSchema: JSONSchemaType<PortmapWire> = {
       properties: { portMappings: { type: 'array', nullable: true, items: entrySchema } },
       required: [],
     },
-    prevResult: { type: 'object', nullable: true, required: [] },
-    'cni.dev/valid-attachments': attachmentsSchema,
-    'cni.dev/attachments': attachmentsSchema,
   },
-  required: ['cniVersion', 'name'],
+  required: ['cniVersion', 'name', 'type'],
 };

@@ -14,18 +14,22 @@ export interface Attachment {
   ifname: string;
 }
 
-export interface NetConf {
+/** What every plugin's configuration has, whatever else it declares. */
+export interface CommonConf {
   cniVersion: string;
   name: string;
   type: string;
+  prevResult?: Record<string, unknown>;
+  'cni.dev/valid-attachments'?: Attachment[];
+  'cni.dev/attachments'?: Attachment[];
+}
+
+export interface NetConf extends CommonConf {
   capabilities?: Record<string, boolean>;
   ipam?: { type: string };
   dns?: DnsConf;
   runtimeConfig?: Record<string, unknown>;
   args?: Record<string, unknown>;
-  prevResult?: Record<string, unknown>;
-  'cni.dev/valid-attachments'?: Attachment[];
-  'cni.dev/attachments'?: Attachment[];
 }
 
 const stringList = { type: 'array', items: { type: 'string' }, nullable: true } as const;
@@ -50,12 +54,20 @@ export const dnsSchema: JSONSchemaType<DnsConf> = {
   },
 };
 
+/** The schema of CommonConf's fields, spread into each plugin's schema. */
+export const commonProperties = {
+  cniVersion: { type: 'string', default: '' },
+  name: { type: 'string', default: '' },
+  type: { type: 'string', default: '' },
+  prevResult: { type: 'object', nullable: true, required: [] as never[] },
+  'cni.dev/valid-attachments': attachmentsSchema,
+  'cni.dev/attachments': attachmentsSchema,
+} as const;
+
 export const netConfSchema: JSONSchemaType<NetConf> = {
   type: 'object',
   properties: {
-    cniVersion: { type: 'string', default: '' },
-    name: { type: 'string', default: '' },
-    type: { type: 'string', default: '' },
+    ...commonProperties,
     capabilities: { type: 'object', nullable: true, required: [], additionalProperties: { type: 'boolean' } },
     ipam: {
       type: 'object',
@@ -66,9 +78,6 @@ export const netConfSchema: JSONSchemaType<NetConf> = {
     dns: { ...dnsSchema, nullable: true },
     runtimeConfig: { type: 'object', nullable: true, required: [] },
     args: { type: 'object', nullable: true, required: [] },
-    prevResult: { type: 'object', nullable: true, required: [] },
-    'cni.dev/valid-attachments': attachmentsSchema,
-    'cni.dev/attachments': attachmentsSchema,
   },
   required: ['cniVersion', 'name', 'type'],
 };

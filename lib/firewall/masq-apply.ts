@@ -3,8 +3,8 @@
 // tables run in parallel.
 import type { Backend } from './backend.ts';
 import { iptablesUsable, nftablesUsable } from './backend.ts';
-import { iptablesRestore, iptablesSave, type IpFamily } from './iptables.ts';
-import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, type MasqAddress } from './masq-iptables.ts';
+import { iptablesRestore, iptablesSave, type IpFamily, type IptablesTable } from './iptables.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, type MasqAddress } from './masq-iptables.ts';
 import { MASQ_CHAIN, MASQ_TABLE, hashForInstance, masqRuleText, commentForInstance, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './masq-nft.ts';
 import { nftApply, nftListTable, nftRules, type NftRule } from './nft.ts';
 
@@ -14,6 +14,26 @@ export interface MasqInstance {
   readonly network: string;
   readonly ifname: string;
   readonly containerID: string;
+}
+
+const EMPTY: IptablesTable = { chains: new Map() };
+
+/**
+ * Applies `fast` (a plan that needs no listing) and, only if iptables refuses it because the
+ * table is not as assumed, lists the table and applies what `planned` makes of it. Listing costs
+ * as much as the nat table is large (a thousand containers); the first try does not.
+ */
+async function restoreOptimistically(f: IpFamily, fast: string, planned: (t: IptablesTable) => string): Promise<void> {
+  if (fast) {
+    try {
+      await iptablesRestore(f, fast);
+      return;
+    } catch {
+      // the table was not as assumed: plan against what is really there
+    }
+  }
+  const script = planned(await iptablesSave(f, 'nat'));
+  if (script) await iptablesRestore(f, script);
 }
 
 const families = (addrs: readonly MasqAddress[]): IpFamily[] => [4, 6].filter((f) => addrs.some((a) => a.family === f)) as IpFamily[];
@@ -30,9 +50,10 @@ export async function setupMasq(backend: Backend, who: MasqInstance, addrs: read
     return;
   }
   await Promise.all(
-    families(addrs).map(async (f) => {
-      const script = planMasqSetup(await iptablesSave(f, 'nat'), who.network, who.containerID, addrs.filter((a) => a.family === f));
-      if (script) await iptablesRestore(f, script);
+    families(addrs).map((f) => {
+      const mine = addrs.filter((a) => a.family === f);
+      const plan = (t: IptablesTable): string => planMasqSetup(t, who.network, who.containerID, mine);
+      return restoreOptimistically(f, plan(EMPTY), plan);
     }),
   );
 }
@@ -44,9 +65,10 @@ export async function setupMasq(backend: Backend, who: MasqInstance, addrs: read
  */
 export async function teardownMasq(who: MasqInstance, addrs: readonly MasqAddress[]): Promise<Error[]> {
   const ipt = (addrs.length === 0 ? [4, 6] : families(addrs)) as IpFamily[];
-  const jobs = ipt.map(async (f) => {
-    const script = planMasqTeardown(await iptablesSave(f, 'nat'), who.network, who.containerID, addrs.filter((a) => a.family === f));
-    if (script) await iptablesRestore(f, script);
+  const jobs = ipt.map((f) => {
+    const mine = addrs.filter((a) => a.family === f);
+    const exact = planMasqTeardownExact(who.network, who.containerID, mine);
+    return restoreOptimistically(f, exact, (t) => planMasqTeardown(t, who.network, who.containerID, mine));
   });
   const nft = (async () => {
     const script = planNftDelete(rulesWithPrefix(await masqRulesNow(), hashForInstance(who.network, who.ifname, who.containerID)));

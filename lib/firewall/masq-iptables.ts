@@ -77,7 +77,9 @@ export function planMasqSetup(table: IptablesTable, network: string, containerID
   const comment = chainComment(network, containerID);
   const existing = table.chains.get(chain);
   const lines: string[] = [];
-  if (existing === undefined) lines.push(`:${chain} - [0:0]`);
+  // -N, not a ":chain" declaration: it fails rather than flushes when the chain exists after all,
+  // which is what lets the executor try a plan made against an empty table first.
+  if (existing === undefined) lines.push(`-N ${chain}`);
   const planned: string[][] = [];
   const want = (where: string, rules: readonly string[] | undefined, tokens: string[], insert = false): void => {
     if (has(rules, tokens) || planned.some((p) => same(p, [where, ...tokens]))) return;
@@ -118,6 +120,19 @@ export function planMasqTeardown(table: IptablesTable, network: string, containe
     }
   }
   return lines.length === 0 ? '' : `*nat\n${lines.join('\n')}\nCOMMIT\n`;
+}
+
+/**
+ * Teardown when nothing needs listing: the jumps ADD made for these addresses, then the chain.
+ * It fails as a whole if any of it is not exactly so (a legacy jump, another interface of the
+ * same container still using the chain, rules already gone), and the executor then lists.
+ */
+export function planMasqTeardownExact(network: string, containerID: string, addrs: readonly MasqAddress[]): string {
+  if (addrs.length === 0) return '';
+  const chain = chainName(network, containerID);
+  const comment = chainComment(network, containerID);
+  const lines = addrs.map((a) => `-D POSTROUTING ${ruleText(masqRules(a, chain, comment).jump)}`);
+  return `*nat\n${lines.join('\n')}\n-F ${chain}\n-X ${chain}\nCOMMIT\n`;
 }
 
 const COMMENT = /^name: "(.*)" id: "(.*)"$/;

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
-import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, ruleText, ruleTokens } from '../../lib/firewall/masq-iptables.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, ruleText, ruleTokens } from '../../lib/firewall/masq-iptables.ts';
 import { commentForInstance, planNftDelete, planNftMasqSetup, staleNftMasqRules } from '../../lib/firewall/masq-nft.ts';
 import type { NftRule } from '../../lib/firewall/nft.ts';
 import { masqAddresses } from '../../plugins/bridge/firewall.ts';
@@ -83,7 +83,7 @@ test('planMasqSetup: the reference chain, rules and comment, in iptables-save fo
     s,
     [
       '*nat',
-      `:${CHAIN} - [0:0]`,
+      `-N ${CHAIN}`,
       `-A ${CHAIN} -d 10.1.2.0/24 -m comment --comment ${COMMENT} -j ACCEPT`,
       `-A ${CHAIN} ! -d 224.0.0.0/4 -m comment --comment ${COMMENT} -j MASQUERADE`,
       `-A POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`,
@@ -94,6 +94,14 @@ test('planMasqSetup: the reference chain, rules and comment, in iptables-save fo
   const v6 = planMasqSetup(EMPTY_NAT, 'testConfig', 'dummy', masqAddresses([{ address: '2001:db8::2/64' }]));
   assert.match(v6, `! -d ff00::/8 -m comment`);
   assert.match(v6, `-A POSTROUTING -s 2001:db8::2/128 `);
+});
+
+test('planMasqTeardownExact deletes exactly the jumps ADD made, then the chain; nothing without addresses', () => {
+  assert.is(
+    planMasqTeardownExact('testConfig', 'dummy', masqAddresses([{ address: '10.1.2.2/24' }])),
+    ['*nat', `-D POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`, `-F ${CHAIN}`, `-X ${CHAIN}`, 'COMMIT', ''].join('\n'),
+  );
+  assert.is(planMasqTeardownExact('testConfig', 'dummy', []), '');
 });
 
 const savedWith = (extra: string): ReturnType<typeof parseIptablesSave> =>

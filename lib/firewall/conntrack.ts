@@ -1,24 +1,21 @@
 // Deleting conntrack entries by protocol and original destination port, in-process over
 // ctnetlink (what the reference does through its netlink library): a stale UDP entry for a host
 // port keeps sending a client's packets to the container that had the port before.
-import { attr, parseAttrs } from '../net/codec.ts';
+import { AF_INET, AF_INET6, F, NLA_F_NESTED, attr, parseAttrs } from '../net/codec.ts';
 import { hasCode } from '../net/errors.ts';
-import { RtSocket } from '../net/socket.ts';
+import { NETLINK, openSocket } from '../net/socket.ts';
 
-const NETLINK_NETFILTER = 12;
 const NFNL_SUBSYS_CTNETLINK = 1;
 const IPCTNL_MSG_CT_GET = 1;
 const IPCTNL_MSG_CT_DELETE = 2;
-const NLA_F_NESTED = 0x8000;
-const F_DUMP = 0x300;
 const CTA_TUPLE_ORIG = 1;
 const CTA_TUPLE_PROTO = 2;
 const CTA_PROTO_NUM = 1;
 const CTA_PROTO_DST_PORT = 3;
 const CTA_ZONE = 18;
-const AF = { 4: 2, 6: 10 } as const;
+const AF = { 4: AF_INET, 6: AF_INET6 } as const;
 
-export const IPPROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
+export { IPPROTO } from '../net/codec.ts';
 
 const nfgenmsg = (family: 4 | 6): Buffer => Buffer.from([AF[family], 0, 0, 0]);
 const msgType = (msg: number): number => (NFNL_SUBSYS_CTNETLINK << 8) | msg;
@@ -47,10 +44,9 @@ export function matchingEntries(parts: readonly Buffer[], proto: number, ports: 
  */
 export async function deleteConntrackByDstPort(family: 4 | 6, proto: number, ports: readonly number[]): Promise<number> {
   if (ports.length === 0) return 0;
-  const { RawNetlinkSocket } = await import('netlink/dist/raw.js');
-  const socket = new RtSocket(new RawNetlinkSocket(NETLINK_NETFILTER));
+  const socket = await openSocket(NETLINK.NETFILTER);
   try {
-    const parts = await socket.request({ type: msgType(IPCTNL_MSG_CT_GET), flags: F_DUMP, body: nfgenmsg(family) }, 'failed to list conntrack entries');
+    const parts = await socket.request({ type: msgType(IPCTNL_MSG_CT_GET), flags: F.DUMP, body: nfgenmsg(family) }, 'failed to list conntrack entries');
     const doomed = matchingEntries(parts, proto, new Set(ports));
     const results = await Promise.allSettled(
       doomed.map(({ tuple, zone }) =>

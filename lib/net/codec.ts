@@ -17,6 +17,8 @@ export const AF_UNSPEC = 0;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const NLA_F_NESTED = 0x8000;
+/** IP protocol numbers of the transports port mappings speak. */
+export const IPPROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
 
 export function u8(n: number): Buffer {
   return Buffer.from([n & 0xff]);

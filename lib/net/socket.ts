@@ -8,7 +8,10 @@ import type { Request } from './codec.ts';
 import { errnoError, wrapError } from './errors.ts';
 
 const NLMSG_DONE = 3;
-const NETLINK_ROUTE = 0;
+
+/** Netlink protocols we speak: rtnetlink for links, addresses and routes; nfnetlink for nftables
+ *  and conntrack. */
+export const NETLINK = { ROUTE: 0, NETFILTER: 12 } as const;
 
 interface Pending {
   what: string;
@@ -17,10 +20,16 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** Loads the netlink package's raw socket, and with it the binding, on first use. */
-export async function loadRawSocket(): Promise<() => RawNetlinkSocket> {
+/** Loads the netlink package's raw socket, and with it the binding, on first use; the returned
+ *  function opens a socket of `protocol` in the calling thread's namespace. */
+export async function loadRawSocket(protocol: number = NETLINK.ROUTE): Promise<() => RawNetlinkSocket> {
   const { RawNetlinkSocket } = await import('netlink/dist/raw.js');
-  return () => new RawNetlinkSocket(NETLINK_ROUTE);
+  return () => new RawNetlinkSocket(protocol);
+}
+
+/** A request/answer socket of `protocol` in the current namespace. */
+export async function openSocket(protocol: number): Promise<RtSocket> {
+  return new RtSocket((await loadRawSocket(protocol))());
 }
 
 export class RtSocket {

@@ -4,22 +4,18 @@
 import type { Family } from '../../ip/index.ts';
 import { parseIP } from '../../ip/index.ts';
 import { ipBytes } from '../../net/addr.ts';
-import { attr, parseAttrs, str } from '../../net/codec.ts';
+import { AF_INET, AF_INET6, F, IPPROTO, NLA_F_NESTED, attr, parseAttrs, str } from '../../net/codec.ts';
 import { hasCode } from '../../net/errors.ts';
-import { RtSocket } from '../../net/socket.ts';
+import { NETLINK, openSocket, type RtSocket } from '../../net/socket.ts';
 import type { MapKey } from './nft-plan.ts';
 
-const NETLINK_NETFILTER = 12;
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFT_MSG_GETCHAIN = 4;
 const NFT_MSG_GETSETELEM = 13;
 const NFT_MSG_GETRULE = 7;
-const F_DUMP = 0x300;
-const NLA_F_NESTED = 0x8000;
-const NFPROTO = { 4: 2, 6: 10 } as const;
+const NFPROTO = { 4: AF_INET, 6: AF_INET6 } as const;
 const NFT_GOTO = -4;
 const NFT_JUMP = -3;
-const PROTO_NUMBERS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, sctp: 132 };
 
 /** struct nfgenmsg: family, version 0, resource id 0. */
 const nfgenmsg = (family: Family): Buffer => Buffer.from([NFPROTO[family], 0, 0, 0]);
@@ -30,7 +26,7 @@ const nested = (type: number, ...data: Buffer[]): Buffer => attr(type | NLA_F_NE
 export function keyBytes(k: MapKey): Buffer {
   return Buffer.concat(
     k.text.split(' . ').map((field) => {
-      const proto = PROTO_NUMBERS[field];
+      const proto = (IPPROTO as Readonly<Record<string, number>>)[field];
       if (proto !== undefined) return Buffer.from([proto, 0, 0, 0]);
       if (/^\d+$/.test(field)) {
         const b = Buffer.alloc(4);
@@ -70,7 +66,7 @@ export class NftReader {
   async ruleCount(chain: string): Promise<number | undefined> {
     if (!(await this.chainExists(chain))) return undefined;
     const body = Buffer.concat([nfgenmsg(this.#family), attr(1, str(this.#table)), attr(2, str(chain))]);
-    const parts = await this.#socket.request({ type: msgType(NFT_MSG_GETRULE), flags: F_DUMP, body }, `failed to list chain ${chain}`);
+    const parts = await this.#socket.request({ type: msgType(NFT_MSG_GETRULE), flags: F.DUMP, body }, `failed to list chain ${chain}`);
     return parts.length;
   }
 
@@ -102,8 +98,7 @@ export class NftReader {
 
 /** Opens an nfnetlink socket in the current namespace; the netlink binding loads on first use. */
 export async function openNftReader(family: Family, table: string): Promise<{ reader: NftReader; close(): void }> {
-  const { RawNetlinkSocket } = await import('netlink/dist/raw.js');
-  const socket = new RtSocket(new RawNetlinkSocket(NETLINK_NETFILTER));
+  const socket = await openSocket(NETLINK.NETFILTER);
   return { reader: new NftReader(socket, family, table), close: () => socket.close() };
 }
 

@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CRI_NET, PODMAN_NET, PRIVATE_PATHS, privateDir } from './lib/context.ts';
+import { recordBaseline, restoreBaseline, type HostBaseline } from './lib/baseline.ts';
 import { firewallLines, linkExists } from './lib/host.ts';
 import { must, run } from './lib/proc.ts';
 
@@ -45,6 +46,7 @@ if (process.geteuid?.() !== 0) {
 const tmp = mkdtempSync('/tmp/cnits-e2e.');
 let failed = false;
 const createdMountPoints: string[] = [];
+let baseline: HostBaseline | undefined;
 
 async function prepareBinDir(): Promise<{ binDir: string; label: string }> {
   if (opts.reference) return { binDir: '/usr/lib/cni', label: 'reference (/usr/lib/cni)' };
@@ -181,6 +183,8 @@ async function cleanup(): Promise<void> {
     }
   }
   await removeFirewallLeftovers();
+  // Not failures: what the plugins keep on purpose for the containers that remain.
+  if (baseline) for (const line of await restoreBaseline(baseline)) console.log(`e2e: host put back as it was: ${line}`);
   for (const p of createdMountPoints.reverse()) {
     try {
       rmdirSync(p);
@@ -193,6 +197,7 @@ async function cleanup(): Promise<void> {
 
 try {
   console.log(`e2e: temp dir ${tmp}`);
+  baseline = await recordBaseline();
   const { binDir, label } = await prepareBinDir();
   console.log(`e2e: CNI plugins: ${label}`);
   await describePlugins(binDir);

@@ -10,10 +10,10 @@
 // admin) makes the kernel set the mtime to the current time, which cannot equal the sentinel, so
 // the next operation reads every file once and rebuilds the index. Even a trusted entry is only
 // believed after the address file it names is read and found to hold that owner.
-import { mkdirSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { parseIP } from '../ip/index.ts';
-import { createExclusive, fsyncDir, ioError, isErrno, readIfExists } from './fsio.ts';
+import { createExclusive, fsyncDir, ioError, readIfExists, unlinkIfExists } from './fsio.ts';
 import { openLock } from './lock.ts';
 import { ensureIndexDir, readEntry, readStamp, rewriteIndex, writeEntry, writeStamp, type Stamp } from './owner-index.ts';
 import { indexDir, networkDir } from './paths.ts';
@@ -39,14 +39,6 @@ function mkdirs(path: string, mode: number): void {
     mkdirSync(path, { recursive: true, mode });
   } catch (err) {
     throw ioError(err);
-  }
-}
-
-function unlinkIfExists(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw ioError(err);
   }
 }
 

@@ -74,3 +74,12 @@ export function ioError(err: unknown): unknown {
   const msg = e.path ? `${e.syscall} ${e.path}: ${text}` : `${e.syscall}: ${text}`;
   return new CniError(Code.IOFailure, msg, '', { cause: err });
 }
+
+/** Removes a file; one that is already gone is fine. */
+export function unlinkIfExists(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw ioError(err);
+  }
+}

@@ -6,9 +6,9 @@
 // one is a single readlink, writing one is atomic (symlink then rename), and there is no file
 // data a crash could leave half written. The index is only a hint: the reservation files stay
 // the truth, see disk.ts for when it is trusted and how every entry is checked.
-import { mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ioError, isErrno } from './fsio.ts';
+import { ioError, isErrno, unlinkIfExists } from './fsio.ts';
 
 const STAMP = '.stamp';
 /** Target of an entry whose list is too long for a symlink: "unknown here, read the files". */
@@ -47,18 +47,10 @@ function readLink(path: string): string | undefined {
   }
 }
 
-function removeLink(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw ioError(err);
-  }
-}
-
 function replaceLink(dir: string, name: string, target: string): void {
   const tmp = join(dir, `.tmp-${process.pid}`);
   try {
-    removeLink(tmp);
+    unlinkIfExists(tmp);
     symlinkSync(target, tmp);
     renameSync(tmp, join(dir, name));
   } catch (err) {
@@ -82,7 +74,7 @@ export function readEntry(dir: string, key: string): string[] | undefined {
 export function writeEntry(dir: string, key: string, ips: readonly string[]): void {
   const name = entryName(key);
   if (name === undefined) return; // such a key is never looked up in the index
-  if (ips.length === 0) return removeLink(join(dir, name));
+  if (ips.length === 0) return unlinkIfExists(join(dir, name));
   const target = [...ips].sort().join(',');
   replaceLink(dir, name, target.length <= MAX_TARGET ? target : OVERFLOW);
 }
@@ -104,7 +96,7 @@ export function rewriteIndex(dir: string, entries: ReadonlyMap<string, readonly 
   for (const name of names) {
     if (name === STAMP) continue;
     const key = wanted.has(name) ? wanted.get(name) : undefined;
-    if (key === undefined || keyOf(name) !== key) removeLink(join(dir, name));
+    if (key === undefined || keyOf(name) !== key) unlinkIfExists(join(dir, name));
     else present.add(name);
   }
   for (const [name, key] of wanted) {

@@ -1,7 +1,7 @@
 // The bridge configuration as it arrives on stdin (the reference's bridge NetConf): the wire
 // shape only. config.ts checks what a schema cannot say with the reference's own messages.
 import type { JSONSchemaType } from 'ajv';
-import { commonProperties, dnsSchema, type CommonConf, type DnsConf } from '../../lib/config/schemas/netconf.ts';
+import { commonProperties, dnsSchema, ipamRefSchema, type CommonConf, type DnsConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface VlanTrunkWire {
   minID?: number;
@@ -60,12 +60,7 @@ export const bridgeSchema: JSONSchemaType<BridgeWire> = {
     enabledad: optBool,
     disableContainerInterface: optBool,
     portIsolation: optBool,
-    ipam: {
-      type: 'object',
-      nullable: true,
-      properties: { type: { type: 'string', default: '' } },
-      required: ['type'],
-    },
+    ipam: ipamRefSchema,
     dns: { ...dnsSchema, nullable: true },
     runtimeConfig: { type: 'object', nullable: true, properties: { mac: optString }, required: [] },
     args: {

@@ -54,6 +54,14 @@ export const dnsSchema: JSONSchemaType<DnsConf> = {
   },
 };
 
+/** A main plugin's `ipam` object: only its type is ours to read, the rest is the IPAM plugin's. */
+export const ipamRefSchema = {
+  type: 'object',
+  nullable: true,
+  properties: { type: { type: 'string', default: '' } },
+  required: ['type'],
+} as const;
+
 /** The schema of CommonConf's fields, spread into each plugin's schema. */
 export const commonProperties = {
   cniVersion: { type: 'string', default: '' },
@@ -69,12 +77,7 @@ export const netConfSchema: JSONSchemaType<NetConf> = {
   properties: {
     ...commonProperties,
     capabilities: { type: 'object', nullable: true, required: [], additionalProperties: { type: 'boolean' } },
-    ipam: {
-      type: 'object',
-      nullable: true,
-      properties: { type: { type: 'string', default: '' } },
-      required: ['type'],
-    },
+    ipam: ipamRefSchema,
     dns: { ...dnsSchema, nullable: true },
     runtimeConfig: { type: 'object', nullable: true, required: [] },
     args: { type: 'object', nullable: true, required: [] },

@@ -5,7 +5,8 @@ import type { Backend } from './backend.ts';
 import { iptablesUsable, nftablesUsable } from './backend.ts';
 import { iptablesRestore, iptablesSave, type IpFamily, type IptablesTable } from './iptables.ts';
 import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, type MasqAddress } from './masq-iptables.ts';
-import { MASQ_CHAIN, MASQ_TABLE, hashForInstance, masqRuleText, commentForInstance, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './masq-nft.ts';
+import { MASQ_CHAIN, MASQ_TABLE, masqRuleText, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './masq-nft.ts';
+import { attachmentComment, attachmentHash } from './names.ts';
 import { nftApply, nftListTable, nftRules, type NftRule } from './nft.ts';
 
 export type { MasqAddress } from './masq-iptables.ts';
@@ -45,7 +46,7 @@ async function masqRulesNow(): Promise<NftRule[]> {
 
 export async function setupMasq(backend: Backend, who: MasqInstance, addrs: readonly MasqAddress[]): Promise<void> {
   if (backend === 'nftables') {
-    const stale = rulesWithPrefix(await masqRulesNow(), hashForInstance(who.network, who.ifname, who.containerID));
+    const stale = rulesWithPrefix(await masqRulesNow(), attachmentHash(who.network, who.ifname, who.containerID));
     await nftApply(planNftMasqSetup(who.network, who.ifname, who.containerID, addrs, stale.map((r) => r.handle)));
     return;
   }
@@ -71,7 +72,7 @@ export async function teardownMasq(who: MasqInstance, addrs: readonly MasqAddres
     return restoreOptimistically(f, exact, (t) => planMasqTeardown(t, who.network, who.containerID, mine));
   });
   const nft = (async () => {
-    const script = planNftDelete(rulesWithPrefix(await masqRulesNow(), hashForInstance(who.network, who.ifname, who.containerID)));
+    const script = planNftDelete(rulesWithPrefix(await masqRulesNow(), attachmentHash(who.network, who.ifname, who.containerID)));
     if (script) await nftApply(script);
   })();
   return collect([...jobs.map((j) => [j, iptablesUsable] as const), [nft, nftablesUsable] as const]);
@@ -103,7 +104,7 @@ export async function gcMasq(network: string, keep: readonly { containerID: stri
 /** CHECK: the rules ADD would have made for these addresses, as missing-rule descriptions. */
 export async function missingMasq(backend: Backend, who: MasqInstance, addrs: readonly MasqAddress[]): Promise<string[]> {
   if (backend === 'nftables') {
-    const comment = commentForInstance(who.network, who.ifname, who.containerID);
+    const comment = attachmentComment(who.network, who.ifname, who.containerID);
     const have = (await masqRulesNow()).filter((r) => r.comment === comment).length;
     // nft lists rules in its own normal form; count them, as the reference's nft CHECK does.
     return have >= addrs.length ? [] : addrs.map((a) => `${masqRuleText(a)} comment "${comment}"`).slice(have);

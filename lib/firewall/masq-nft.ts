@@ -1,26 +1,12 @@
 // ipMasq on nftables, as pure planning: the reference's `inet cni_plugins_masquerade` table, its
 // rules and their hashed comments (bit-identical), as `nft -f` text. The executor is masq-apply.ts.
 import type { MasqAddress } from './masq-iptables.ts';
-import { hash16 } from './names.ts';
+import { attachmentComment, networkHash } from './names.ts';
 import type { NftRule } from './nft.ts';
 
 export const MASQ_TABLE = 'cni_plugins_masquerade';
 export const MASQ_CHAIN = 'masq_checks';
-const COMMENT_MAX = 128;
 const T = `inet ${MASQ_TABLE}`;
-
-export const hashForNetwork = (network: string): string => hash16(network);
-
-export const hashForInstance = (network: string, ifname: string, containerID: string): string =>
-  `${hashForNetwork(network)}-${hash16(`${ifname}:${containerID}`)}`;
-
-const unquote = (s: string): string => s.replaceAll('"', '');
-
-/** The rule comment: the instance hash, then a readable (possibly truncated) description. */
-export function commentForInstance(network: string, ifname: string, containerID: string): string {
-  const c = `${hashForInstance(network, ifname, containerID)}, net: ${unquote(network)}, if: ${unquote(ifname)}, id: ${unquote(containerID)}`;
-  return c.length > COMMENT_MAX ? c.slice(0, COMMENT_MAX) : c;
-}
 
 /** The rule for one address, as the reference writes it (knftables passes the text through). */
 export function masqRuleText(a: MasqAddress): string {
@@ -33,7 +19,7 @@ export function masqRuleText(a: MasqAddress): string {
  * rules (by handle) deleted and one rule per address added, all in one transaction.
  */
 export function planNftMasqSetup(network: string, ifname: string, containerID: string, addrs: readonly MasqAddress[], staleHandles: readonly number[]): string {
-  const comment = commentForInstance(network, ifname, containerID);
+  const comment = attachmentComment(network, ifname, containerID);
   return [
     `add table ${T} { comment "Masquerading for plugins from github.com/containernetworking/plugins" ; }`,
     `add chain ${T} ${MASQ_CHAIN} { comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet" ; }`,
@@ -57,6 +43,6 @@ export const planNftDelete = (rules: readonly NftRule[]): string =>
 
 /** GC as the reference's (unused) gcIPMasqNFTables: this network's rules not of a valid attachment. */
 export function staleNftMasqRules(rules: readonly NftRule[], network: string, keep: readonly { containerID: string; ifname: string }[]): NftRule[] {
-  const valid = new Set(keep.map((k) => commentForInstance(network, k.ifname, k.containerID)));
-  return rulesWithPrefix(rules, hashForNetwork(network)).filter((r) => !valid.has(r.comment!));
+  const valid = new Set(keep.map((k) => attachmentComment(network, k.ifname, k.containerID)));
+  return rulesWithPrefix(rules, networkHash(network)).filter((r) => !valid.has(r.comment!));
 }

@@ -18,3 +18,19 @@ export const chainComment = (name: string, id: string): string => `name: ${JSON.
 
 /** First 16 hex characters of SHA-512: the nftables comment hashes. */
 export const hash16 = (text: string): string => sha512Hex(text).slice(0, 16);
+
+/** The nftables hash of a network: the prefix of every attachment hash in it. */
+export const networkHash = (network: string): string => hash16(network);
+
+/** The nftables identity of one attachment, as the reference's ipMasq comments start: hash16(network)-hash16(ifname:containerID). */
+export const attachmentHash = (network: string, ifname: string, containerID: string): string =>
+  `${networkHash(network)}-${hash16(`${ifname}:${containerID}`)}`;
+
+const NFT_COMMENT_MAX = 128;
+const unquote = (s: string): string => s.replaceAll('"', '');
+
+/** An nftables comment naming one attachment: its hash, then who it is (cut to nft's 128 characters). */
+export function attachmentComment(network: string, ifname: string, containerID: string): string {
+  const c = `${attachmentHash(network, ifname, containerID)}, net: ${unquote(network)}, if: ${unquote(ifname)}, id: ${unquote(containerID)}`;
+  return c.length > NFT_COMMENT_MAX ? c.slice(0, NFT_COMMENT_MAX) : c;
+}

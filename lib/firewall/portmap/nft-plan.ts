@@ -15,7 +15,7 @@
 // A key (a host port, a container address) belongs to the last attachment that mapped it, as
 // in the reference; a DEL removes only elements that still point at its own chains (the
 // executor reads them first). Pure: text only.
-import { hash16 } from '../names.ts';
+import { attachmentComment, attachmentHash } from '../names.ts';
 import { conditionsFor, destinationOf, hostPortText, mappingsFor, type Attachment, type ForwardSpec, type PortMapping } from './types.ts';
 
 export const NFT_TABLE = 'cni_hostport';
@@ -24,23 +24,17 @@ export const HOSTIP_PORTS_MAP = 'hostip_hostports_vmap';
 export const MASQ_MAP = 'masquerading_vmap';
 /** Our own postrouting hook: the reference's `masquerading` holds its per-container rules, which we must not flush. */
 export const MASQ_LOOKUP_CHAIN = 'masquerading_lookup';
-const COMMENT_MAX = 128;
 
 export type NftTableFamily = 'ip' | 'ip6';
 export const tableFamily = (family: 4 | 6): NftTableFamily => (family === 6 ? 'ip6' : 'ip');
 const addrType = (family: 4 | 6): string => (family === 6 ? 'ipv6_addr' : 'ipv4_addr');
 
-export const networkHash = (network: string): string => hash16(network);
-export const instanceHash = (a: Attachment): string => `${networkHash(a.network)}-${hash16(`${a.ifname}:${a.containerId}`)}`;
+export const instanceHash = (a: Attachment): string => attachmentHash(a.network, a.ifname, a.containerId);
 export const dnChain = (a: Attachment): string => `dn-${instanceHash(a)}`;
 export const masqChain = (a: Attachment): string => `masq-${instanceHash(a)}`;
 
-const unquote = (s: string): string => s.replaceAll('"', '');
-/** The chains' comment: the instance hash, then who it is for (cut to nft's 128 characters). */
-export function instanceComment(a: Attachment): string {
-  const c = `${instanceHash(a)}, net: ${unquote(a.network)}, if: ${unquote(a.ifname)}, id: ${unquote(a.containerId)}`;
-  return c.length > COMMENT_MAX ? c.slice(0, COMMENT_MAX) : c;
-}
+/** The chains' comment: the instance hash, then who it is for. */
+export const instanceComment = (a: Attachment): string => attachmentComment(a.network, a.ifname, a.containerId);
 
 /** A verdict-map key, as nft text and as the map it belongs to. */
 export interface MapKey {

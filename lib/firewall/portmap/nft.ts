@@ -2,13 +2,13 @@
 // the kernel over nfnetlink (nft-netlink.ts), one small request per key, so neither ADD nor DEL
 // lists the table; only GC and the rare fallbacks do.
 import { nftApply, nftListTable, type NftObject } from '../nft.ts';
+import { networkHash } from '../names.ts';
 import { ToolError } from '../run.ts';
 import { openNftReader } from './nft-netlink.ts';
 import {
   dnChain,
   expectedKeys,
   masqChain,
-  networkHash,
   NFT_TABLE,
   ownerKey,
   planNftAdd,

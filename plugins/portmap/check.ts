@@ -3,7 +3,6 @@
 // attachment's chains hold a rule per mapping and every key points at them).
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { mappingsFor } from '../../lib/firewall/portmap/types.ts';
 import { withBackend } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
 import { forwardSpec } from './spec.ts';
@@ -19,8 +18,7 @@ export async function check(req: Request<PortmapConfig>): Promise<void> {
       try {
         if (backend === 'nftables') {
           const { nftCheck } = await import('../../lib/firewall/portmap/nft.ts');
-          const masq = !s.options.snat ? 0 : s.ip.family === 4 && !s.options.masqAll ? 2 : 1;
-          await nftCheck(s, { dn: mappingsFor(s.mappings, s.ip.family).length, masq });
+          await nftCheck(s);
         } else {
           const { iptablesCheck } = await import('../../lib/firewall/portmap/iptables.ts');
           await iptablesCheck(s);

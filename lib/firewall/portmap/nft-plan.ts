@@ -175,7 +175,7 @@ export function expectedKeys(spec: ForwardSpec): MapKey[] {
   return [...k.dnat, ...(k.masq ? [k.masq] : [])];
 }
 
-/** The rules `dn-…` and `masq-…` should hold, as nft prints them back (for CHECK). */
+/** The rules ADD writes into `dn-…` and `masq-…` (CHECK counts them). */
 export function expectedRules(spec: ForwardSpec): { dn: string[]; masq: string[] } {
   return {
     dn: mappingsFor(spec.mappings, spec.ip.family).map((m) => dnatRule(spec, m)),

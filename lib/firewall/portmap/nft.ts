@@ -8,6 +8,7 @@ import { openNftReader } from './nft-netlink.ts';
 import {
   dnChain,
   expectedKeys,
+  expectedRules,
   masqChain,
   NFT_TABLE,
   ownerKey,
@@ -116,13 +117,17 @@ export async function nftCollect(network: string, family: 4 | 6, keep: readonly 
   );
 }
 
-/** CHECK for one family: the chains exist with a rule per mapping, and every key points at them. */
-export async function nftCheck(spec: ForwardSpec, ruleCount: { dn: number; masq: number }): Promise<void> {
+/**
+ * CHECK for one family: the chains hold at least as many rules as ADD writes (nft prints rules
+ * back in its own normal form, so they are counted, not compared), and every key points at them.
+ */
+export async function nftCheck(spec: ForwardSpec): Promise<void> {
   const a = spec.attachment;
   const family = spec.ip.family;
+  const rules = expectedRules(spec);
   const problems = await withReader(family, async (r) => {
     const out: string[] = [];
-    for (const [chain, want] of [[dnChain(a), ruleCount.dn], [masqChain(a), ruleCount.masq]] as const) {
+    for (const [chain, want] of [[dnChain(a), rules.dn.length], [masqChain(a), rules.masq.length]] as const) {
       if (want === 0) continue;
       const have = await r.ruleCount(chain);
       if (have === undefined) out.push(`chain ${chain} not found in table ${tableFamily(family)} ${NFT_TABLE}`);

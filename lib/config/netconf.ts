@@ -5,7 +5,4 @@ import { netConfSchema, type NetConf } from './schemas/netconf.ts';
 
 export const netConfSpec: ConfigSpec<NetConf> = { schema: netConfSchema, validate };
 export type { Attachment, DnsConf, NetConf } from './schemas/netconf.ts';
-
-/** The attachments a GC must keep: the spec's key, or the legacy key libcni also sends. */
-export const validAttachments = (conf: NetConf): NetConf['cni.dev/attachments'] =>
-  conf['cni.dev/valid-attachments'] ?? conf['cni.dev/attachments'] ?? [];
+export { validAttachments } from './schemas/netconf.ts';

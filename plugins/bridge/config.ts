@@ -8,7 +8,7 @@ import type { DNS } from '../../lib/cni/result.ts';
 import { atLeast } from '../../lib/cni/version.ts';
 import { decodeConfig, type ConfigSpec } from '../../lib/config/decode.ts';
 import { validate } from '../../lib/config/generated/bridge.ts';
-import type { Attachment } from '../../lib/config/schemas/netconf.ts';
+import { validAttachments, type Attachment } from '../../lib/config/schemas/netconf.ts';
 import { parseMAC } from '../../lib/ip/index.ts';
 import { bridgeSchema, type BridgeWire, type VlanTrunkWire } from './schema.ts';
 
@@ -140,7 +140,7 @@ export function parseBridgeConf(raw: unknown, envArgs: string, command: Command)
     ...(dns && { dns }),
     ...(mac && { mac }),
     ...(wire.prevResult && { prevResult: wire.prevResult }),
-    validAttachments: wire['cni.dev/valid-attachments'] ?? wire['cni.dev/attachments'] ?? [],
+    validAttachments: validAttachments(wire),
   };
   if (command === 'ADD') checkForAdd(conf);
   return conf;

@@ -7,7 +7,7 @@ import { parsePrevResult } from '../../lib/cni/convert.ts';
 import type { Result } from '../../lib/cni/result.ts';
 import { decodeConfig, type ConfigSpec } from '../../lib/config/decode.ts';
 import { validate } from '../../lib/config/generated/portmap.ts';
-import type { Attachment as AttachmentWire } from '../../lib/config/schemas/netconf.ts';
+import { validAttachments, type Attachment as AttachmentWire } from '../../lib/config/schemas/netconf.ts';
 import { formatIP, parseIP, parseIPWithPrefix } from '../../lib/ip/index.ts';
 import type { ContainerIP, HostIP, PortMapping, PortmapOptions, Protocol } from '../../lib/firewall/portmap/types.ts';
 import { portmapSchema, type PortMapEntryWire, type PortmapWire } from './schema.ts';
@@ -117,6 +117,6 @@ export function loadConfig(raw: unknown, ifname: string): PortmapConfig {
     backendOptions: options,
     ...(prevResult !== undefined && { prevResult }),
     containerIPs: containerIPs(prevResult, ifname),
-    validAttachments: w['cni.dev/valid-attachments'] ?? w['cni.dev/attachments'] ?? [],
+    validAttachments: validAttachments(w),
   };
 }

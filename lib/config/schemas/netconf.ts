@@ -32,6 +32,10 @@ export interface NetConf extends CommonConf {
   args?: Record<string, unknown>;
 }
 
+/** The attachments a GC must keep: the spec's key, or the legacy key libcni also sends. */
+export const validAttachments = (conf: CommonConf): Attachment[] =>
+  conf['cni.dev/valid-attachments'] ?? conf['cni.dev/attachments'] ?? [];
+
 const stringList = { type: 'array', items: { type: 'string' }, nullable: true } as const;
 
 export const attachmentsSchema = {

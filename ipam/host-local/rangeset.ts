@@ -24,8 +24,6 @@ export function canonicalizeRangeSet(inputs: readonly RangeInput[]): RangeSet {
 /** The range holding `ip`, if any: the first one, in config order. */
 export const rangeFor = (set: RangeSet, ip: IPAddr): Range | undefined => set.find((r) => rangeContains(r, ip));
 
-export const rangeSetContains = (set: RangeSet, ip: IPAddr): boolean => rangeFor(set, ip) !== undefined;
-
 export const rangeSetString = (set: RangeSet): string => set.map(rangeString).join(',');
 
 export const rangeSetsOverlap = (a: RangeSet, b: RangeSet): boolean => a.some((r) => b.some((r1) => rangesOverlap(r, r1)));

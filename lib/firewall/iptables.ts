@@ -1,6 +1,6 @@
 // iptables through its save/restore tools: one iptables-restore per change, one iptables-save
 // per listing, whatever the number of rules.
-import { runTool, ToolError } from './run.ts';
+import { runTool } from './run.ts';
 
 export type IpFamily = 4 | 6;
 
@@ -40,15 +40,4 @@ export async function iptablesSave(family: IpFamily, table: string): Promise<Ipt
  */
 export async function iptablesRestore(family: IpFamily, script: string): Promise<void> {
   await runTool(tool(family, 'restore'), ['-w', '--noflush'], script);
-}
-
-/** Whether the iptables tools of this family can list a table at all. */
-export async function iptablesFamilyUsable(family: IpFamily): Promise<boolean> {
-  try {
-    await runTool(tool(family, 'save'), ['-t', 'nat']);
-    return true;
-  } catch (err) {
-    if (err instanceof ToolError) return false;
-    throw err;
-  }
 }

@@ -36,6 +36,3 @@ export async function nftListTable(family: NftFamily, table: string): Promise<Nf
 /** The rules among listed objects, optionally of one chain. */
 export const nftRules = (objects: readonly NftObject[], chain?: string): NftRule[] =>
   objects.flatMap((o) => (o.rule && (chain === undefined || o.rule.chain === chain) ? [o.rule as unknown as NftRule] : []));
-
-/** nft's string quoting for comments and names given on the command line. */
-export const nftQuote = (s: string): string => `"${s.replace(/"/g, '')}"`;

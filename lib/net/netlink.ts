@@ -57,10 +57,6 @@ export class Netlink {
     return parseLink(data);
   }
 
-  getLinkByIndex(index: number): Promise<Link> {
-    return this.getLink(index);
-  }
-
   /** Like getLink, but undefined when there is no such link. */
   async findLink(ref: LinkRef): Promise<Link | undefined> {
     try {

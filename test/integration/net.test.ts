@@ -165,7 +165,7 @@ links('setMtu, setMac, setPromisc and setDown', async () => {
 links('listLinks lists the links of the socket\'s namespace', async () => {
   const names = (await ctr.nl.listLinks()).map((l) => l.name).sort();
   assert.equal(names, ['eth0', 'lo']);
-  const byIndex = await ctr.nl.getLinkByIndex(1);
+  const byIndex = await ctr.nl.getLink(1);
   assert.is(byIndex.name, 'lo');
 });
 

@@ -1,6 +1,6 @@
 // CNI_ARGS: "K=V;K2=V2" decoded into the fields a plugin declares, as the reference's LoadArgs does.
 // Keys are matched case-sensitively (they are Go struct field names); values cannot contain '='.
-import { CniError, Code } from './errors.ts';
+import { invalidEnv } from './errors.ts';
 import { goQuote, goQuoteList } from './goformat.ts';
 
 export type ArgParsers = Readonly<Record<string, (value: string) => unknown>>;
@@ -13,8 +13,6 @@ export function parseArgBool(value: string): boolean {
   throw new Error(`boolean unmarshal error: invalid input ${v}`);
 }
 
-const argsError = (msg: string): CniError => new CniError(Code.InvalidEnvironment, msg);
-
 /**
  * Parses CNI_ARGS into `{ key: parsed value }` for the declared keys. `IgnoreUnknown` is always
  * understood; unknown keys are an error unless it is true.
@@ -26,7 +24,7 @@ export function parseCniArgs(args: string, parsers: ArgParsers): Record<string, 
   const unknown: string[] = [];
   for (const pair of args.split(';')) {
     const kv = pair.split('=');
-    if (kv.length !== 2) throw argsError(`ARGS: invalid pair ${goQuote(pair)}`);
+    if (kv.length !== 2) throw invalidEnv(`ARGS: invalid pair ${goQuote(pair)}`);
     const [key, value] = kv as [string, string];
     const parse = Object.hasOwn(all, key) ? all[key] : undefined;
     if (!parse) {
@@ -36,9 +34,9 @@ export function parseCniArgs(args: string, parsers: ArgParsers): Record<string, 
     try {
       out[key] = parse(value);
     } catch (err) {
-      throw argsError(`ARGS: error parsing value of pair ${goQuote(pair)}: ${(err as Error).message}`);
+      throw invalidEnv(`ARGS: error parsing value of pair ${goQuote(pair)}: ${(err as Error).message}`);
     }
   }
-  if (unknown.length > 0 && out.IgnoreUnknown !== true) throw argsError(`ARGS: unknown args ${goQuoteList(unknown)}`);
+  if (unknown.length > 0 && out.IgnoreUnknown !== true) throw invalidEnv(`ARGS: unknown args ${goQuoteList(unknown)}`);
   return out;
 }

@@ -1,5 +1,5 @@
 // The CNI_* environment, read and validated the way the reference skel does.
-import { CniError, Code } from './errors.ts';
+import { CniError, Code, invalidEnv } from './errors.ts';
 
 export const COMMANDS = ['ADD', 'DEL', 'CHECK', 'GC', 'STATUS', 'VERSION'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -38,20 +38,19 @@ export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export function validateContainerId(id: string): CniError | undefined {
   if (id === '') return new CniError(Code.UnknownContainer, 'missing containerID');
-  if (!NAME_PATTERN.test(id)) return new CniError(Code.InvalidEnvironment, 'invalid characters in containerID', id);
+  if (!NAME_PATTERN.test(id)) return invalidEnv('invalid characters in containerID', id);
   return undefined;
 }
 
 const MAX_IFNAME_BYTES = 15;
 
 export function validateIfname(name: string): CniError | undefined {
-  const bad = (msg: string, details = ''): CniError => new CniError(Code.InvalidEnvironment, msg, details);
-  if (name.length === 0) return bad('interface name is empty');
+  if (name.length === 0) return invalidEnv('interface name is empty');
   if (Buffer.byteLength(name) > MAX_IFNAME_BYTES) {
-    return bad('interface name is too long', `interface name should be less than ${MAX_IFNAME_BYTES + 1} characters`);
+    return invalidEnv('interface name is too long', `interface name should be less than ${MAX_IFNAME_BYTES + 1} characters`);
   }
-  if (name === '.' || name === '..') return bad('interface name is . or ..');
-  if (/[/:\s]/u.test(name)) return bad('interface name contains / or : or whitespace characters');
+  if (name === '.' || name === '..') return invalidEnv('interface name is . or ..');
+  if (/[/:\s]/u.test(name)) return invalidEnv('interface name contains / or : or whitespace characters');
   return undefined;
 }
 
@@ -77,7 +76,7 @@ export function readCmdEnv(env: Readonly<Record<string, string | undefined>>): C
       if (err) throw err;
     }
   }
-  if (missing.length > 0) throw new CniError(Code.InvalidEnvironment, `required env variables [${missing.join(',')}] missing`);
+  if (missing.length > 0) throw invalidEnv(`required env variables [${missing.join(',')}] missing`);
   return values as unknown as CmdEnv;
 }
 

@@ -4,7 +4,7 @@
 // "same netns" check runs before any work, not after).
 import { statSync } from 'node:fs';
 import { formatJSON, formatResult } from './print.ts';
-import { CniError, Code, toCniError } from './errors.ts';
+import { CniError, Code, invalidEnv, toCniError } from './errors.ts';
 import { readCmdEnv, splitPath, validateNetworkName, type CmdEnv, type Command } from './env.ts';
 import { goQuoteList } from './goformat.ts';
 import { goField } from './gofield.ts';
@@ -105,7 +105,7 @@ async function dispatch<C>(plugin: Plugin<C>, io: PluginIO): Promise<string> {
   const raw = parseStdin(stdin);
   checkNetworkName(raw);
   if (!['ADD', 'DEL', 'CHECK', 'GC', 'STATUS'].includes(command)) {
-    throw new CniError(Code.InvalidEnvironment, `unknown CNI_COMMAND: ${command}`);
+    throw invalidEnv(`unknown CNI_COMMAND: ${command}`);
   }
   const version = configVersion(raw);
   gate(command, version);

@@ -1,7 +1,7 @@
 // Deleting conntrack entries by protocol and original destination port, in-process over
 // ctnetlink (what the reference does through its netlink library): a stale UDP entry for a host
 // port keeps sending a client's packets to the container that had the port before.
-import { AF_INET, AF_INET6, F, NLA_F_NESTED, attr, parseAttrs } from '../net/codec.ts';
+import { F, NLA_F_NESTED, attr, nfgenmsg, parseAttrs } from '../net/codec.ts';
 import { hasCode } from '../net/errors.ts';
 import { NETLINK, openSocket } from '../net/socket.ts';
 
@@ -13,11 +13,9 @@ const CTA_TUPLE_PROTO = 2;
 const CTA_PROTO_NUM = 1;
 const CTA_PROTO_DST_PORT = 3;
 const CTA_ZONE = 18;
-const AF = { 4: AF_INET, 6: AF_INET6 } as const;
 
 export { IPPROTO } from '../net/codec.ts';
 
-const nfgenmsg = (family: 4 | 6): Buffer => Buffer.from([AF[family], 0, 0, 0]);
 const msgType = (msg: number): number => (NFNL_SUBSYS_CTNETLINK << 8) | msg;
 
 /** The original tuple (raw) and zone of each entry matching protocol and destination port. */

@@ -1,7 +1,7 @@
 // Address messages: request builders and the Address the kernel reports.
 import { afOf, bytesToIP, ipBytes, parseCidr } from './addr.ts';
 import type { Family } from './addr.ts';
-import { AF_INET, AF_INET6, F, RTM, attr, ifaddrmsg, parseAttrs, readU32, u32 } from './codec.ts';
+import { AF_INET, AF_INET6, F, RTM, attr, ifaddrmsg, parseAttrs, readStr, readU32, u32 } from './codec.ts';
 import type { Request } from './codec.ts';
 
 export interface Address {
@@ -70,6 +70,6 @@ export function parseAddress(data: Buffer): Address | undefined {
     dadFailed: (flags & IFA_F.DADFAILED) !== 0,
   };
   const label = a.get(IFA.LABEL);
-  if (label !== undefined) out.label = label.toString('utf8').replace(/\0.*$/s, '');
+  if (label !== undefined) out.label = readStr(label);
   return out;
 }

@@ -1,7 +1,7 @@
-// rtnetlink wire format: the fixed headers and the type-length-value attributes, in host byte
-// order. We build and read the bytes ourselves and use the `netlink` package only as the
-// socket: its own formatters turn every enum into a string, drop NLA_F_NESTED, and its rt
-// layer costs about 8 ms to load for the few messages we need.
+// Netlink wire format (rtnetlink, and nfnetlink for nftables and conntrack): the fixed headers
+// and the type-length-value attributes, in host byte order. We build and read the bytes ourselves
+// and use the `netlink` package only as the socket: its own formatters turn every enum into a
+// string, drop NLA_F_NESTED, and its rt layer costs about 8 ms to load for the few messages we need.
 import { endianness } from 'node:os';
 
 const LE = endianness() === 'LE';
@@ -70,16 +70,19 @@ export function attr(type: number, ...data: Buffer[]): Buffer {
   return out;
 }
 
-/** Attributes by type (flags stripped); a repeated type keeps the last. */
-export function parseAttrs(b: Buffer, from = 0): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
+/** Every attribute in order, as [type (flags stripped), payload]: a repeated type is seen each time. */
+export function* attrs(b: Buffer, from = 0): Generator<[number, Buffer]> {
   for (let at = from; at + 4 <= b.length; ) {
     const len = readU16(b, at);
     if (len < 4 || at + len > b.length) break;
-    out.set(readU16(b, at + 2) & 0x3fff, b.subarray(at + 4, at + len));
+    yield [readU16(b, at + 2) & 0x3fff, b.subarray(at + 4, at + len)];
     at += pad4(len);
   }
-  return out;
+}
+
+/** Attributes by type; a repeated type keeps the last. */
+export function parseAttrs(b: Buffer, from = 0): Map<number, Buffer> {
+  return new Map(attrs(b, from));
 }
 
 /** struct ifinfomsg (16 bytes). */
@@ -113,6 +116,11 @@ export function rtmsg(m: { family: number; dstLen?: number; table?: number; prot
   b[6] = m.scope ?? 0;
   b[7] = m.type ?? 0;
   return b;
+}
+
+/** struct nfgenmsg, which starts every nfnetlink message: family, version 0, resource id 0. */
+export function nfgenmsg(family: 4 | 6): Buffer {
+  return Buffer.from([family === 4 ? AF_INET : AF_INET6, 0, 0, 0]);
 }
 
 /** A request: message type, NLM_F_* flags beyond REQUEST|ACK, and the payload. */

@@ -1,6 +1,6 @@
 // Bridge port VLANs (802.1Q filtering on a Linux bridge): what `bridge vlan add/del/show` send.
 // Pure request builders and a parser; a Netlink socket sends them with `request`.
-import { F, RTM, attr, ifinfomsg, readS32, readU16, u16, u32 } from './codec.ts';
+import { F, RTM, attr, attrs, ifinfomsg, readS32, readU16, u16, u32 } from './codec.ts';
 import type { Request } from './codec.ts';
 
 const AF_BRIDGE = 7;
@@ -38,21 +38,13 @@ export function listPortVlansRequest(): Request {
 export function parsePortVlans(data: Buffer): { index: number; vlans: PortVlan[] } {
   const index = readS32(data, 4);
   const vlans: PortVlan[] = [];
-  const each = (b: Buffer, from: number, fn: (type: number, v: Buffer) => void): void => {
-    for (let at = from; at + 4 <= b.length; ) {
-      const len = readU16(b, at);
-      if (len < 4 || at + len > b.length) break;
-      fn(readU16(b, at + 2) & 0x3fff, b.subarray(at + 4, at + len));
-      at += (len + 3) & ~3;
-    }
-  };
-  each(data, 16, (type, spec) => {
-    if (type !== IFLA_AF_SPEC) return;
-    each(spec, 0, (t, v) => {
-      if (t !== IFLA_BRIDGE_VLAN_INFO || v.length < 4) return;
+  for (const [type, spec] of attrs(data, 16)) {
+    if (type !== IFLA_AF_SPEC) continue;
+    for (const [t, v] of attrs(spec)) {
+      if (t !== IFLA_BRIDGE_VLAN_INFO || v.length < 4) continue;
       const flags = readU16(v, 0);
       vlans.push({ vid: readU16(v, 2), pvid: (flags & BRIDGE_VLAN_INFO.PVID) !== 0, untagged: (flags & BRIDGE_VLAN_INFO.UNTAGGED) !== 0 });
-    });
-  });
+    }
+  }
   return { index, vlans };
 }

@@ -4,7 +4,7 @@
 import type { Family } from '../../ip/index.ts';
 import { parseIP } from '../../ip/index.ts';
 import { ipBytes } from '../../net/addr.ts';
-import { AF_INET, AF_INET6, F, IPPROTO, NLA_F_NESTED, attr, parseAttrs, str } from '../../net/codec.ts';
+import { F, IPPROTO, NLA_F_NESTED, attr, nfgenmsg, parseAttrs, readStr, str } from '../../net/codec.ts';
 import { hasCode } from '../../net/errors.ts';
 import { NETLINK, openSocket, type RtSocket } from '../../net/socket.ts';
 import type { MapKey } from './nft-plan.ts';
@@ -13,12 +13,9 @@ const NFNL_SUBSYS_NFTABLES = 10;
 const NFT_MSG_GETCHAIN = 4;
 const NFT_MSG_GETSETELEM = 13;
 const NFT_MSG_GETRULE = 7;
-const NFPROTO = { 4: AF_INET, 6: AF_INET6 } as const;
 const NFT_GOTO = -4;
 const NFT_JUMP = -3;
 
-/** struct nfgenmsg: family, version 0, resource id 0. */
-const nfgenmsg = (family: Family): Buffer => Buffer.from([NFPROTO[family], 0, 0, 0]);
 const msgType = (msg: number): number => (NFNL_SUBSYS_NFTABLES << 8) | msg;
 const nested = (type: number, ...data: Buffer[]): Buffer => attr(type | NLA_F_NESTED, ...data);
 
@@ -90,7 +87,7 @@ export class NftReader {
       const v = parseAttrs(verdict);
       const code = v.get(1);
       const chain = v.get(2);
-      if (code && chain && [NFT_GOTO, NFT_JUMP].includes(code.readInt32BE(0))) return chain.toString('utf8').replace(/\0.*$/s, '');
+      if (code && chain && [NFT_GOTO, NFT_JUMP].includes(code.readInt32BE(0))) return readStr(chain);
     }
     return undefined;
   }

@@ -46,3 +46,14 @@ export function toCniError(err: unknown): CniError {
   if (err instanceof Error) return new CniError(Code.Internal, err.message, '', { cause: err });
   return new CniError(Code.Internal, String(err));
 }
+
+/**
+ * Several failures of one verb as the one error a runtime reads: the first one's code and message,
+ * the others' messages appended to its details. All of them stay reachable as the cause.
+ */
+export function combineErrors(errors: readonly unknown[]): CniError {
+  const first = toCniError(errors[0]);
+  if (errors.length === 1) return first;
+  const rest = errors.slice(1).map((e) => (e as Error).message ?? String(e));
+  return new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '), { cause: new AggregateError(errors) });
+}

@@ -4,7 +4,7 @@
 // forwarding are shared and stay, as in the reference.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { delegate } from '../../lib/cni/delegate.ts';
-import { CniError, toCniError } from '../../lib/cni/errors.ts';
+import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
@@ -154,9 +154,7 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
   } catch (err) {
     const undoErrors = await undo.unwind();
     if (undoErrors.length === 0) throw err;
-    const e = toCniError(err);
-    const details = [e.details, ...undoErrors.map((u) => u.message)].filter(Boolean).join('; ');
-    throw new CniError(e.code, e.message, details, { cause: err });
+    throw combineErrors([err, ...undoErrors]);
   } finally {
     container?.close();
     host.close();

@@ -4,7 +4,7 @@
 // with CNI_NETNS empty, a netns already gone or the link already deleted, the addresses come
 // from prevResult and the state is found by name (reference #810).
 import { delegate } from '../../lib/cni/delegate.ts';
-import { CniError, toCniError } from '../../lib/cni/errors.ts';
+import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
 import { teardownMasq, type MasqAddress } from '../../lib/firewall/masq-apply.ts';
@@ -70,9 +70,5 @@ export async function del(req: Request<BridgeConfig>): Promise<void> {
     jobs.push(teardownMasq(who, mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e))));
   }
   for (const r of await Promise.allSettled(jobs)) if (r.status === 'rejected') errors.push(r.reason);
-  if (errors.length === 0) return;
-  const first = toCniError(errors[0]);
-  if (errors.length === 1) throw first;
-  const rest = errors.slice(1).map((e) => (e as Error).message ?? String(e));
-  throw new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '), { cause: new AggregateError(errors) });
+  if (errors.length > 0) throw combineErrors(errors);
 }

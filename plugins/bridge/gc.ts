@@ -2,7 +2,7 @@
 // (both backends) and spoof-check chains of attachments not in the valid list are removed. Every
 // step runs; the errors are reported together.
 import { delegate } from '../../lib/cni/delegate.ts';
-import { CniError, toCniError } from '../../lib/cni/errors.ts';
+import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { gcMasq } from '../../lib/firewall/masq-apply.ts';
 import { gcSpoofCheck, spoofRefID } from '../../lib/firewall/spoofcheck.ts';
@@ -32,8 +32,5 @@ export async function gc(req: Request<BridgeConfig>): Promise<void> {
   } finally {
     host.close();
   }
-  if (errors.length === 0) return;
-  const first = toCniError(errors[0]);
-  const rest = errors.slice(1).map((e) => (e as Error).message ?? String(e));
-  throw new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '));
+  if (errors.length > 0) throw combineErrors(errors);
 }

@@ -15,7 +15,7 @@ import { openNetlink, readSysctl, writeSysctl, type Link, type Netlink } from '.
 import { ensureBridge, requireBridge } from './bridge.ts';
 import { containerMac, type BridgeConfig } from './config.ts';
 import { configureContainer } from './container.ts';
-import { masqAddresses, masqBackend } from './firewall.ts';
+import { masqAddresses, masqBackend, masqInstance } from './firewall.ts';
 import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
 import { UndoStack } from './undo.ts';
 import { attachPort, createPair, setupVeth } from './veth.ts';
@@ -131,7 +131,7 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
       await configureContainer(container, req.netns, req.ifname, pair.container.index, result, conf.enabledad);
       if (conf.isGateway) await setupGateways(host, br, conf, gateways, interfaces);
       if (conf.ipMasq) {
-        const who = { network: conf.name, ifname: req.ifname, containerID: req.containerId };
+        const who = masqInstance(req);
         const addrs = masqAddresses(ips);
         const backend = await masqBackend(conf);
         undo.push('ipMasq rules', async () => {

@@ -10,7 +10,7 @@ import { missingMasq } from '../../lib/firewall/masq-apply.ts';
 import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
 import { openNetlink, RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
-import { masqAddresses, masqBackend } from './firewall.ts';
+import { masqAddresses, masqBackend, masqInstance } from './firewall.ts';
 
 async function lookup(nl: Netlink, intf: Interface, inSandbox: boolean): Promise<Link> {
   if (!intf.name) throw new Error('Interface name missing ');
@@ -94,8 +94,7 @@ export async function check(req: Request<BridgeConfig>): Promise<void> {
     if (veth === undefined) throw new Error(`CNI veth created for bridge ${conf.bridge} was not found`);
     await checkAddressesAndRoutes(ctr, req.ifname, prev.ips ?? [], prev.routes ?? []);
     if (conf.ipamType !== '' && conf.ipMasq && prev.ips?.length) {
-      const who = { network: conf.name, ifname: req.ifname, containerID: req.containerId };
-      const missing = await missingMasq(await masqBackend(conf), who, masqAddresses(prev.ips));
+      const missing = await missingMasq(await masqBackend(conf), masqInstance(req), masqAddresses(prev.ips));
       if (missing.length > 0) throw new Error(`Expected ipMasq rule not found: ${missing[0]}`);
     }
   } finally {

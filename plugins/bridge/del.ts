@@ -11,7 +11,7 @@ import { teardownMasq, type MasqAddress } from '../../lib/firewall/masq-apply.ts
 import { spoofRefID, teardownSpoofCheck } from '../../lib/firewall/spoofcheck.ts';
 import { hasCode, openNetlink, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
-import { masqAddress, masqAddresses, mergeAddresses } from './firewall.ts';
+import { masqAddress, masqAddresses, masqInstance, mergeAddresses } from './firewall.ts';
 
 /** The container interface's global unicast addresses, then the link deleted; nothing if absent. */
 async function deleteContainerLink(netns: string, ifname: string): Promise<{ addrs: MasqAddress[]; deletion?: Promise<void> }> {
@@ -66,8 +66,7 @@ export async function del(req: Request<BridgeConfig>): Promise<void> {
   if (layer3) jobs.push(delegate(req, conf.ipamType, 'DEL'));
   if (conf.macspoofchk) jobs.push(teardownSpoofCheck([spoofRefID(req.containerId, req.ifname)]));
   if (layer3 && conf.ipMasq) {
-    const who = { network: conf.name, ifname: req.ifname, containerID: req.containerId };
-    jobs.push(teardownMasq(who, mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e))));
+    jobs.push(teardownMasq(masqInstance(req), mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e))));
   }
   for (const r of await Promise.allSettled(jobs)) if (r.status === 'rejected') errors.push(r.reason);
   if (errors.length > 0) throw combineErrors(errors);

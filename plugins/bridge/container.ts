@@ -50,24 +50,25 @@ function containerSysctls(netns: string, ifname: string, enabledad: boolean, ipv
   });
 }
 
-/** `result.ips` must all point at `ifname` (index 2 after calcGateways). */
-/** `index` is the interface's ifindex, known from its creation. */
+/**
+ * Addresses, link up, DAD settling and routes for the container interface `ifname`, whose ifindex
+ * `index` is known from its creation. Every IP of `result` must point at it (index 2 after calcGateways).
+ */
 export async function configureContainer(nl: Netlink, netns: string, ifname: string, index: number, result: Result, enabledad: boolean): Promise<void> {
   const ips = result.ips ?? [];
   const parsed = ips.map((ip) => ({ ip, addr: parseIPWithPrefix(ip.address)! }));
   containerSysctls(netns, ifname, enabledad, parsed.some((p) => p.addr.ip.family === 6));
-  const link = { index };
   const gw: { 4?: string; 6?: string } = {};
   for (const { ip, addr } of parsed) {
     if (ip.interface === undefined) continue;
     if (result.interfaces?.[ip.interface]?.name !== ifname) throw new Error(`failed to add IP addr ${ip.address} to "${ifname}": invalid interface index`);
-    await nl.addAddress(link.index, ip.address).catch((err: Error) => {
+    await nl.addAddress(index, ip.address).catch((err: Error) => {
       throw new Error(`failed to add IP addr ${ip.address} to "${ifname}": ${err.message}`, { cause: err });
     });
     const f = addr.ip.family;
     if (ip.gateway !== undefined && gw[f] === undefined) gw[f] = ip.gateway;
   }
-  await nl.setUp(link.index).catch((err: Error) => {
+  await nl.setUp(index).catch((err: Error) => {
     throw new Error(`failed to set "${ifname}" UP: ${err.message}`, { cause: err });
   });
   if (gw[6] !== undefined) {
@@ -83,7 +84,7 @@ export async function configureContainer(nl: Netlink, netns: string, ifname: str
       // applied, as in the reference.
       await nl.addRoute({
         dst: r.dst,
-        oif: link.index,
+        oif: index,
         ...(via !== undefined && { gw: via }),
         ...(r.priority !== undefined && { priority: r.priority }),
         ...(r.table !== undefined && { table: r.table }),

@@ -16,19 +16,23 @@ export interface ConfigSpec<T> {
   readonly validate: Validator;
 }
 
-/** `ipam.ranges[0][1].subnet` from ajv's JSON pointer `/ipam/ranges/0/1/subnet`. */
-export function fieldName(pointer: string, extra?: string): string {
-  const parts = pointer
+/** The unescaped segments of a JSON pointer: `/cni.dev~1attachments/0` is ['cni.dev/attachments', '0']. */
+const pointerParts = (pointer: string): string[] =>
+  pointer
     .split('/')
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/** `ipam.ranges[0][1].subnet` from ajv's JSON pointer `/ipam/ranges/0/1/subnet`. */
+export function fieldName(pointer: string, extra?: string): string {
+  const parts = pointerParts(pointer);
   if (extra !== undefined) parts.push(extra);
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
   let v: unknown = data;
-  for (const p of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[p.replace(/~1/g, '/').replace(/~0/g, '~')];
+  for (const p of pointerParts(pointer)) v = (v as Record<string, unknown> | undefined)?.[p];
   return v;
 }
 

@@ -7,7 +7,8 @@ import { iptablesRestore, iptablesSave, type IpFamily, type IptablesTable } from
 import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, type MasqAddress } from './masq-iptables.ts';
 import { MASQ_CHAIN, MASQ_TABLE, masqRuleText, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './masq-nft.ts';
 import { attachmentComment, attachmentHash } from './names.ts';
-import { nftApply, nftListTable, nftRules, type NftRule } from './nft.ts';
+import { nftRules, type NftRule } from './nft-listing.ts';
+import { nftApply, nftListTable } from './nft.ts';
 
 export type { MasqAddress } from './masq-iptables.ts';
 

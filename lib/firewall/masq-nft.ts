@@ -2,7 +2,7 @@
 // rules and their hashed comments (bit-identical), as `nft -f` text. The executor is masq-apply.ts.
 import type { MasqAddress } from './masq-iptables.ts';
 import { attachmentComment, networkHash } from './names.ts';
-import type { NftRule } from './nft.ts';
+import type { NftRule } from './nft-listing.ts';
 
 export const MASQ_TABLE = 'cni_plugins_masquerade';
 export const MASQ_CHAIN = 'masq_checks';

@@ -1,20 +1,7 @@
 // nftables through the nft tool: one `nft -f -` per change (text syntax: nft cannot read JSON from
 // the socket Node gives a child as stdin), `nft -j list` to read back.
+import type { NftFamily, NftObject } from './nft-listing.ts';
 import { runTool, ToolError } from './run.ts';
-
-export type NftFamily = 'ip' | 'ip6' | 'inet' | 'bridge' | 'arp' | 'netdev';
-
-/** One element of `nft -j` output, e.g. `{ rule: { family, table, chain, handle, comment, expr } }`. */
-export type NftObject = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-
-export interface NftRule {
-  readonly family: NftFamily;
-  readonly table: string;
-  readonly chain: string;
-  readonly handle: number;
-  readonly comment?: string;
-  readonly expr?: readonly unknown[];
-}
 
 /** Applies a batch of nft commands atomically. */
 export async function nftApply(script: string): Promise<void> {
@@ -32,7 +19,3 @@ export async function nftListTable(family: NftFamily, table: string): Promise<Nf
   }
   return (JSON.parse(out) as { nftables: NftObject[] }).nftables;
 }
-
-/** The rules among listed objects, optionally of one chain. */
-export const nftRules = (objects: readonly NftObject[], chain?: string): NftRule[] =>
-  objects.flatMap((o) => (o.rule && (chain === undefined || o.rule.chain === chain) ? [o.rule as unknown as NftRule] : []));

@@ -1,7 +1,7 @@
 // macspoofchk as pure planning: the reference's `bridge nat` PREROUTING hook, per-attachment
 // chains and comments (bit-identical names, so either implementation removes the other's), as
 // `nft -f` text. The executor is spoofcheck.ts.
-import type { NftObject, NftRule } from './nft.ts';
+import { nftChainNames, nftRules, type NftObject } from './nft-listing.ts';
 
 const T = 'bridge nat';
 export const PREROUTING = 'PREROUTING';
@@ -36,15 +36,13 @@ export function planSpoofSetup(hostIface: string, mac: string, refID: string): s
   ].join('\n') + '\n';
 }
 
-const chainsOf = (objects: readonly NftObject[]): Set<string> =>
-  new Set(objects.flatMap((o) => (o.chain ? [String(o.chain.name)] : [])));
+const chainsOf = (objects: readonly NftObject[]): Set<string> => new Set(nftChainNames(objects));
 
 /** Deleting attachments' PREROUTING rules (by comment) and their two chains, whatever exists. */
 export function planSpoofTeardown(objects: readonly NftObject[], refIDs: readonly string[]): string {
   const chains = chainsOf(objects);
   const comments = new Set(refIDs.map(spoofComment));
-  const rules = (objects.flatMap((o) => (o.rule ? [o.rule as unknown as NftRule] : [])))
-    .filter((r) => r.chain === PREROUTING && r.comment !== undefined && comments.has(r.comment));
+  const rules = nftRules(objects, PREROUTING).filter((r) => r.comment !== undefined && comments.has(r.comment));
   const lines = rules.map((r) => `delete rule ${T} ${PREROUTING} handle ${r.handle}`);
   for (const id of refIDs) {
     // The iface chain jumps to the mac chain: it goes first.
@@ -61,9 +59,8 @@ export function spoofRefIDs(objects: readonly NftObject[]): string[] {
 /** The host interface a refID's PREROUTING rule matches, read from nft's JSON expression. */
 export function spoofIface(objects: readonly NftObject[], refID: string): string | undefined {
   const comment = spoofComment(refID);
-  for (const o of objects) {
-    const r = o.rule as unknown as NftRule | undefined;
-    if (!r || r.chain !== PREROUTING || r.comment !== comment) continue;
+  for (const r of nftRules(objects, PREROUTING)) {
+    if (r.comment !== comment) continue;
     for (const e of r.expr ?? []) {
       const m = (e as { match?: { left?: { meta?: { key?: string } }; right?: unknown } }).match;
       if (m?.left?.meta?.key === 'iifname' && typeof m.right === 'string') return m.right;

@@ -6,7 +6,7 @@ import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
 import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, ruleText, ruleTokens } from '../../lib/firewall/masq-iptables.ts';
 import { planNftDelete, planNftMasqSetup, staleNftMasqRules } from '../../lib/firewall/masq-nft.ts';
 import { attachmentComment } from '../../lib/firewall/names.ts';
-import type { NftRule } from '../../lib/firewall/nft.ts';
+import type { NftRule } from '../../lib/firewall/nft-listing.ts';
 import { masqAddresses } from '../../plugins/bridge/firewall.ts';
 
 // The containers of the reference's Test_setupIPMasqNFTables (pkg/ip/ipmasq_nftables_linux_test.go).

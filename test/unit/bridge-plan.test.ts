@@ -1,7 +1,7 @@
 // Pure parts of the bridge: spoof-check batches, VLAN netlink messages, gateway calculation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { NftObject } from '../../lib/firewall/nft.ts';
+import type { NftObject } from '../../lib/firewall/nft-listing.ts';
 import { planSpoofSetup, planSpoofTeardown, spoofIface, spoofRefID, spoofRefIDs } from '../../lib/firewall/spoofcheck-plan.ts';
 import { listPortVlansRequest, parsePortVlans, portVlanRequest } from '../../lib/net/vlan.ts';
 import { calcGateways } from '../../plugins/bridge/gateway.ts';

@@ -30,6 +30,7 @@ test('lib/ never imports a plugin, the entry points, the tools or the tests', ()
 const PLANNERS = [
   'lib/firewall/masq-iptables.ts',
   'lib/firewall/masq-nft.ts',
+  'lib/firewall/nft-listing.ts',
   'lib/firewall/spoofcheck-plan.ts',
   'lib/firewall/portmap/iptables-plan.ts',
   'lib/firewall/portmap/iptables-script.ts',

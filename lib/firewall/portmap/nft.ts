@@ -1,7 +1,8 @@
 // Applies the nftables plan: one `nft -f` batch per operation and family. Reads go straight to
 // the kernel over nfnetlink (nft-netlink.ts), one small request per key, so neither ADD nor DEL
 // lists the table; only GC and the rare fallbacks do.
-import { nftApply, nftListTable, type NftObject } from '../nft.ts';
+import { nftChainNames, type NftObject } from '../nft-listing.ts';
+import { nftApply, nftListTable } from '../nft.ts';
 import { networkHash } from '../names.ts';
 import { ToolError } from '../run.ts';
 import { openNftReader } from './nft-netlink.ts';
@@ -71,8 +72,7 @@ export function listedElements(objects: readonly NftObject[]): { key: MapKey; ta
 async function removeByListing(family: 4 | 6, chains: (names: readonly string[]) => string[]): Promise<void> {
   const objects = await nftListTable(tableFamily(family), NFT_TABLE);
   if (objects === undefined) return;
-  const names = objects.flatMap((o) => (o.chain && typeof o.chain.name === 'string' ? [o.chain.name] : []));
-  const doomed = new Set(chains(names));
+  const doomed = new Set(chains(nftChainNames(objects)));
   const state: NftAttachmentState = {
     elements: listedElements(objects).filter((e) => doomed.has(e.target)).map((e) => e.key),
     chains: [...doomed],

@@ -45,10 +45,7 @@ export interface GCAttachment {
 export const errorText = (err: unknown): string =>
   err instanceof CniError ? (err.details ? `${err.message}; ${err.details}` : err.message) : err instanceof Error ? err.message : String(err);
 
-const wrap = (prefix: string, err: unknown): Error => {
-  const e = new Error(`${prefix}${errorText(err)}`, { cause: err });
-  return e;
-};
+const wrap = (prefix: string, err: unknown): Error => new Error(`${prefix}${errorText(err)}`, { cause: err });
 
 const describe = (p: PluginConfig): string => `type=${JSON.stringify(p.type)}${p.name ? ` name=${JSON.stringify(p.name)}` : ''}`;
 

@@ -6,35 +6,10 @@ import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
 import { entryComment, markText, planIptables, sharedChains, trimComment } from '../../lib/firewall/portmap/iptables-plan.ts';
 import { checkScript, fastAddScript, fastDelScript, quoteArg, slowAddScript, slowDelScript, delTargets } from '../../lib/firewall/portmap/iptables-script.ts';
 import type { ContainerIP, ForwardSpec, PortmapOptions } from '../../lib/firewall/portmap/types.ts';
-import { loadConfig } from '../../plugins/portmap/config.ts';
+import { referenceConf, V4, V6 } from '../helpers/portmap-fixtures.ts';
 
 const ID = 'icee6giejonei6sohng6ahngee7laquohquee9shiGo7fohferakah3Feiyoolu2pei7ciPhoh7shaoX6vai3vuf0ahfaeng8yohb9ceu0daez5hashee8ooYai5wa3y';
-const V4: ContainerIP = { family: 4, address: '10.0.0.2', cidr: '10.0.0.2/24' };
-const V6: ContainerIP = { family: 6, address: '2001:db8::2', cidr: '2001:db8::2/64' };
-
-const conf = loadConfig(
-  {
-    name: 'test',
-    type: 'portmap',
-    cniVersion: '1.0.0',
-    runtimeConfig: {
-      portMappings: [
-        { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
-        { hostPort: 8081, containerPort: 80, protocol: 'tcp' },
-        { hostPort: 8080, containerPort: 81, protocol: 'udp' },
-        { hostPort: 8082, containerPort: 82, protocol: 'udp' },
-        { hostPort: 8083, containerPort: 83, protocol: 'tcp', hostIP: '192.168.0.2' },
-        { hostPort: 8084, containerPort: 84, protocol: 'tcp', hostIP: '0.0.0.0' },
-        { hostPort: 8085, containerPort: 85, protocol: 'tcp', hostIP: '2001:db8:a::1' },
-        { hostPort: 8086, containerPort: 86, protocol: 'tcp', hostIP: '::' },
-      ],
-    },
-    snat: true,
-    conditionsV4: ['-a', 'b'],
-    conditionsV6: ['-c', 'd'],
-  },
-  'foo',
-);
+const conf = referenceConf({ conditionsV4: ['-a', 'b'], conditionsV6: ['-c', 'd'] });
 
 const spec = (ip: ContainerIP, options: Partial<PortmapOptions> = {}): ForwardSpec => ({
   attachment: { network: conf.name, containerId: ID, ifname: 'foo' },

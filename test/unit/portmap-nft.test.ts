@@ -6,35 +6,10 @@ import { keyBytes } from '../../lib/firewall/portmap/nft-netlink.ts';
 import { listedElements } from '../../lib/firewall/portmap/nft.ts';
 import { dnChain, expectedKeys, instanceComment, instanceHash, masqChain, planNftAdd, planNftDel, skeleton } from '../../lib/firewall/portmap/nft-plan.ts';
 import type { ContainerIP, ForwardSpec } from '../../lib/firewall/portmap/types.ts';
-import { loadConfig } from '../../plugins/portmap/config.ts';
+import { referenceConf, V4, V6 } from '../helpers/portmap-fixtures.ts';
 import { hash16 } from '../../lib/firewall/names.ts';
 
-const conf = loadConfig(
-  {
-    name: 'test',
-    type: 'portmap',
-    cniVersion: '1.0.0',
-    backend: 'nftables',
-    runtimeConfig: {
-      portMappings: [
-        { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
-        { hostPort: 8081, containerPort: 80, protocol: 'tcp' },
-        { hostPort: 8080, containerPort: 81, protocol: 'udp' },
-        { hostPort: 8082, containerPort: 82, protocol: 'udp' },
-        { hostPort: 8083, containerPort: 83, protocol: 'tcp', hostIP: '192.168.0.2' },
-        { hostPort: 8084, containerPort: 84, protocol: 'tcp', hostIP: '0.0.0.0' },
-        { hostPort: 8085, containerPort: 85, protocol: 'tcp', hostIP: '2001:db8:a::1' },
-        { hostPort: 8086, containerPort: 86, protocol: 'tcp', hostIP: '::' },
-      ],
-    },
-    snat: true,
-    conditionsV4: ['a', 'b'],
-    conditionsV6: ['c', 'd'],
-  },
-  'foo',
-);
-const V4: ContainerIP = { family: 4, address: '10.0.0.2', cidr: '10.0.0.2/24' };
-const V6: ContainerIP = { family: 6, address: '2001:db8::2', cidr: '2001:db8::2/64' };
+const conf = referenceConf({ backend: 'nftables', conditionsV4: ['a', 'b'], conditionsV6: ['c', 'd'] });
 const A = { network: 'test', containerId: 'icee6giejonei6so', ifname: 'foo' };
 const spec = (ip: ContainerIP, snat = true): ForwardSpec => ({ attachment: A, options: { ...conf.options, snat }, mappings: conf.mappings, ip });
 

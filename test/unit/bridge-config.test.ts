@@ -2,24 +2,11 @@
 // MAC precedence, and which checks apply to which verb.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniError } from '../../lib/cni/errors.ts';
 import { collectVlanTrunk, parseBridgeConf } from '../../plugins/bridge/config.ts';
+import { throwsCni } from '../helpers/assert-cni.ts';
 
 const base = { cniVersion: '1.0.0', name: 'net', type: 'bridge' };
 const parse = (extra: object, args = '', command: 'ADD' | 'DEL' | 'CHECK' | 'GC' = 'ADD') => parseBridgeConf({ ...base, ...extra }, args, command);
-
-function throwsCni(fn: () => unknown, code: number, msg: string | RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, CniError);
-    assert.is((err as CniError).code, code);
-    if (typeof msg === 'string') assert.is((err as CniError).message, msg);
-    else assert.match((err as CniError).message, msg);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 
 test('parseBridgeConf fills the reference defaults', () => {
   const c = parse({ ipam: { type: 'host-local' } });

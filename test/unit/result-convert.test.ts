@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parsePrevResult, resultFromWire, resultToWire } from '../../lib/cni/convert.ts';
-import { CniError } from '../../lib/cni/errors.ts';
 import { formatResult } from '../../lib/cni/print.ts';
 import type { Result } from '../../lib/cni/result.ts';
 import { familyOf, SUPPORTED_VERSIONS, type Family, type SpecVersion } from '../../lib/cni/version.ts';
+import { throwsCni } from '../helpers/assert-cni.ts';
 
 // A dual-stack result with everything the 1.x type can carry: 2 IPv4 + 1 IPv6 address (one on
 // interface index 0, which must still print), routes of both families with the new route
@@ -99,18 +99,6 @@ const ACCEPTS: Record<Family, string> = { '020': '[ 0.1.0 0.2.0]', '040': '[0.3.
 function sameWire(actual: unknown, expected: unknown): void {
   assert.equal(actual, expected);
   assert.is(JSON.stringify(actual), JSON.stringify(expected));
-}
-
-function throwsCni(fn: () => unknown, code: number, msg: string): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, CniError);
-    assert.is((err as CniError).code, code);
-    assert.is((err as CniError).message, msg);
-    return;
-  }
-  assert.unreachable(`expected CniError ${code} "${msg}"`);
 }
 
 for (const v of SUPPORTED_VERSIONS) {

@@ -2,18 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parsePrevResult, resultFromWire } from '../../lib/cni/convert.ts';
 import { CniError } from '../../lib/cni/errors.ts';
-
-function throwsCni(fn: () => unknown, code: number, msg: string): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, CniError);
-    assert.is((err as CniError).code, code);
-    assert.is((err as CniError).message, msg);
-    return;
-  }
-  assert.unreachable(`expected CniError ${code} "${msg}"`);
-}
+import { throwsCni } from '../helpers/assert-cni.ts';
 
 const ip4 = { address: '10.1.2.3/24', gateway: '10.1.2.1' };
 

@@ -10,24 +10,10 @@ import {
   ipRange,
   lastAddress,
   nextIP,
-  parseCIDR,
-  parseIP,
   prevIP,
   type IPAddr,
-  type IPPrefix,
 } from '../../lib/ip/index.ts';
-
-function ip(text: string): IPAddr {
-  const a = parseIP(text);
-  if (a === undefined) throw new Error(`test vector does not parse: ${text}`);
-  return a;
-}
-
-function prefix(text: string): IPPrefix {
-  const c = parseCIDR(text);
-  if (c === undefined) throw new Error(`test vector does not parse: ${text}`);
-  return c.prefix;
-}
+import { ip, prefix } from '../helpers/ip-vectors.ts';
 
 const text = (a: IPAddr | undefined): string | undefined => (a === undefined ? undefined : formatIP(a));
 

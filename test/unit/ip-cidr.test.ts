@@ -11,24 +11,10 @@ import {
   lastAddress,
   overlaps,
   parseCIDR,
-  parseIP,
   parseIPWithPrefix,
   prefixOf,
-  type IPAddr,
-  type IPPrefix,
 } from '../../lib/ip/index.ts';
-
-function ip(text: string): IPAddr {
-  const a = parseIP(text);
-  if (a === undefined) throw new Error(`test vector does not parse: ${text}`);
-  return a;
-}
-
-function prefix(text: string): IPPrefix {
-  const c = parseCIDR(text);
-  if (c === undefined) throw new Error(`test vector does not parse: ${text}`);
-  return c.prefix;
-}
+import { ip, prefix } from '../helpers/ip-vectors.ts';
 
 // text, the address as written (canonical), the network Go's IPNet.String() prints
 const cidrs: [text: string, address: string, network: string][] = [

@@ -1,12 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatIP, parseIP, type IPAddr } from '../../lib/ip/index.ts';
-
-function ip(text: string): IPAddr {
-  const a = parseIP(text);
-  if (a === undefined) throw new Error(`test vector does not parse: ${text}`);
-  return a;
-}
+import { formatIP, parseIP } from '../../lib/ip/index.ts';
+import { ip } from '../helpers/ip-vectors.ts';
 
 const canonical: [input: string, printed: string][] = [
   ['::', '::'],

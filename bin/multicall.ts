@@ -1,18 +1,11 @@
 // Entry of the single executable: dispatch on the name it was invoked as (a link per plugin, and
 // one per command-line tool).
-import { basename } from 'node:path';
 import { registerInProcess } from '../lib/cni/inprocess.ts';
 import { runPlugin } from '../lib/cni/skel.ts';
 import { processIO, writeFd } from '../lib/cni/stdio.ts';
+import { invokedName } from '../lib/native/executable.ts';
 import { PLUGINS } from './plugins.ts';
 import { TOOLS } from './tools.ts';
-
-// Inside a single executable application argv[1] is the path it was invoked by; from source
-// (`node bin/multicall.ts <name>`) the plugin name is the first argument.
-function invokedName(): string {
-  const sea = process.getBuiltinModule('node:sea');
-  return basename((sea?.isSea() ? process.argv[1] : process.argv[2]) ?? '');
-}
 
 const lookup = <T>(table: Readonly<Record<string, T>>, name: string): T | undefined => (Object.hasOwn(table, name) ? table[name] : undefined);
 

@@ -2,14 +2,11 @@
 // with `ip netns exec`, each bounded in time and killed when the scenario ends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { selfCommand as selfExec } from '../../lib/native/executable.ts';
 import { run } from './proc.ts';
 
 /** How to start this suite's own entry point (from source, or as the single executable). */
-function selfCommand(): string[] {
-  const sea = process.getBuiltinModule('node:sea');
-  if (sea?.isSea()) return [process.argv[1] ?? process.execPath, 'probe'];
-  return [process.execPath, resolve(import.meta.dirname, '../../bin/cni-conformance.ts'), 'probe'];
-}
+const selfCommand = (): string[] => [...selfExec(resolve(import.meta.dirname, '../../bin/cni-conformance.ts')), 'probe'];
 
 export async function ping(ns: string, address: string, count = 1): Promise<boolean> {
   const r = await run('ip', ['netns', 'exec', ns, 'ping', '-c', String(count), '-W', '2', address], { timeoutMs: 10_000 });

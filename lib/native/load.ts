@@ -4,16 +4,16 @@
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSingleExecutable } from './executable.ts';
 
 export type AddonName = 'native' | 'netlink';
 
 const loaded = new Map<string, unknown>();
 
-/** The directory holding `<name>.node`: `.cni-ts/` beside the real executable in the single
- *  executable application, `dist/bin/.cni-ts/` of the repository when run from source. */
+/** The directory holding `<name>.node`: `.cni-ts/` beside the real executable in a single
+ *  executable, `dist/bin/.cni-ts/` of the repository when run from source. */
 export function addonDir(): string {
-  const sea = process.getBuiltinModule('node:sea');
-  if (sea?.isSea()) return join(dirname(realpathSync(process.execPath)), '.cni-ts');
+  if (isSingleExecutable()) return join(dirname(realpathSync(process.execPath)), '.cni-ts');
   return sourceAddonDir();
 }
 

@@ -1,10 +1,7 @@
-// Bundles the multicall entry into one CommonJS file for the single executable, and writes the
-// lists of plugin and tool names the Makefile links to it.
-import { writeFileSync } from 'node:fs';
+// `make node`: bundles the multicall entry into one CommonJS file for Node's single executable
+// application (the fallback build; the Bun build needs no separate bundler).
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { PLUGINS } from '../bin/plugins.ts';
-import { TOOLS } from '../bin/tools.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'dist');
@@ -23,5 +20,3 @@ await build({
   logOverride: { 'empty-import-meta': 'silent' },
   logLevel: 'warning',
 });
-writeFileSync(join(out, 'plugins.txt'), `${Object.keys(PLUGINS).join('\n')}\n`);
-writeFileSync(join(out, 'tools.txt'), `${Object.keys(TOOLS).join('\n')}\n`);

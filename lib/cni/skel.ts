@@ -8,6 +8,7 @@ import { CniError, Code, invalidEnv, toCniError } from './errors.ts';
 import { readCmdEnv, splitPath, validateNetworkName, type CmdEnv, type Command } from './env.ts';
 import { goQuoteList } from './goformat.ts';
 import { goField } from './gofield.ts';
+import { goSyntaxError } from './gosyntax.ts';
 import type { Plugin, Request } from './plugin.ts';
 import type { PluginIO } from './stdio.ts';
 import { atLeast, CURRENT_VERSION, isSupported, parseVersion, SUPPORTED_VERSIONS, type SpecVersion } from './version.ts';
@@ -20,20 +21,11 @@ export const aboutText = (name: string): string =>
 export const versionText = (): string =>
   `${JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: SUPPORTED_VERSIONS })}\n`;
 
-// Go's wording for the JSON error a runtime most often causes (input that stops before the value
-// is complete, e.g. a truncated write), V8's otherwise.
-function jsonErrorText(err: Error, text: string): string {
-  const at = /at position (\d+)/.exec(err.message);
-  const atEnd = /Unexpected end of JSON input/.test(err.message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
-  return atEnd ? 'unexpected end of JSON input' : err.message;
-}
-
 function parseStdin(stdin: Buffer): unknown {
-  const text = stdin.toString('utf8');
   try {
-    return JSON.parse(text);
+    return JSON.parse(stdin.toString('utf8'));
   } catch (err) {
-    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${jsonErrorText(err as Error, text)}`);
+    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${goSyntaxError(stdin) ?? (err as Error).message}`);
   }
 }
 

@@ -2,7 +2,9 @@
 // namespace is made here and deleted in `after`, even when a test fails. Needs root and
 // `make native`.
 import { execFileSync } from 'node:child_process';
-import { readlinkSync, statSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { readlink } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -99,15 +101,17 @@ test('withNetns refuses an async fn, after switching back', async () => {
   assert.is(here(), before);
 });
 
-test('libuv pool threads stay in the original namespace', async () => {
+test('the engine\'s I/O pool threads stay in the original namespace', async () => {
   const ns = netns();
   // In a fresh process, whose pool is first needed by an async call made inside the switch.
-  const script = `
+  const script = join(mkdtempSync(join(tmpdir(), 'cnits-pool-')), 'pool.mjs');
+  writeFileSync(script, `
     import { readlink } from 'node:fs';
     import { withNetns } from ${JSON.stringify(new URL('../../lib/net/netns.ts', import.meta.url).href)};
     withNetns(${JSON.stringify(ns.path)}, () => readlink('/proc/thread-self/ns/net', (e, l) => console.log(l)));
-  `;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  `);
+  const out = execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim();
+  rmSync(dirname(script), { recursive: true });
   assert.is(out, here());
   assert.is(await readlink('/proc/thread-self/ns/net'), here());
 });

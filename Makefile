@@ -40,7 +40,7 @@ $(VALIDATORS): $(DEPS) $(SOURCES)
 	$(NODE) build/gen-validators.ts
 	@touch $@
 
-dist/cni-ts.cjs dist/plugins.txt dist/tools.txt &: $(DEPS) $(VALIDATORS) $(SOURCES) build/node-gyp-build-shim.cjs
+dist/cni-ts.cjs dist/plugins.txt dist/tools.txt &: $(DEPS) $(VALIDATORS) $(SOURCES)
 	$(NODE) build/bundle.ts
 
 dist/cni-ts.blob: dist/cni-ts.cjs build/sea-config.json
@@ -55,16 +55,12 @@ $(EXE): dist/cni-ts.blob
 	chmod 0755 $@.tmp
 	mv -f $@.tmp $@
 
-# Our N-API addon (setns, flock) and netlink's prebuilt N-API binding, beside the executable.
-native: $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node
+# Our N-API addon (setns, flock, netlink socket), beside the executable.
+native: $(NATIVE_DIR)/native.node
 
 $(NATIVE_DIR)/native.node: lib/native/cni_native.c $(DEPS)
 	@mkdir -p $(@D)
 	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INC) -o $@ $<
-
-$(NATIVE_DIR)/netlink.node: $(DEPS)
-	@mkdir -p $(@D)
-	install -m 0644 node_modules/netlink/prebuilds/linux-x64/node.napi.node $@
 
 links: dist/plugins.txt dist/tools.txt $(EXE)
 	@for p in $$(cat dist/plugins.txt dist/tools.txt); do ln -sfn cni-ts $(BIN)/$$p; done
@@ -95,7 +91,7 @@ e2e: all
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts
 	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts
-	install -m 0644 $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
+	install -m 0644 $(NATIVE_DIR)/native.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
 	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
 
 clean:

@@ -53,10 +53,10 @@ dist/plugins.txt dist/tools.txt &: bin/plugins.ts bin/tools.ts build/names.ts
 	$(BUN) build/names.ts
 
 # One Bun single executable with its bytecode, split in ESM chunks so that an invocation loads only
-# the chunks of its plugin and verb (VERSION 15% less CPU than one chunk). Never strip it: a stripped Bun executable silently
-# becomes the plain `bun` command line (`make links` checks that every link still answers). The
-# autoload switches keep a .env or bunfig.toml in a plugin's cwd (a bunfig preload runs code, as
-# root) from changing anything.
+# the chunks of its plugin and verb (VERSION 15% less CPU than one chunk). Never strip it: a
+# stripped Bun executable silently becomes the plain `bun` command line (`make links` checks that
+# every link still answers). The autoload switches keep a .env or bunfig.toml in a plugin's cwd
+# (a bunfig preload runs code, as root) from changing anything.
 $(EXE): $(DEPS) $(VALIDATORS) $(SOURCES)
 	@mkdir -p $(@D)
 	$(BUN) build bin/multicall.ts --compile --bytecode --format=esm --splitting --minify --compile-executable-path=$(BUN) \
@@ -66,22 +66,18 @@ $(EXE): $(DEPS) $(VALIDATORS) $(SOURCES)
 
 # Our N-API addon (setns, flock, the netlink socket) beside the executable; N-API is ABI-stable,
 # so the one .node serves the Bun and the Node build.
-native: $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node
+native: $(NATIVE_DIR)/native.node
 
 $(NATIVE_DIR)/native.node: lib/native/cni_native.c $(DEPS)
 	@mkdir -p $(@D)
 	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INC) -o $@ $<
-
-$(NATIVE_DIR)/netlink.node: $(DEPS)
-	@mkdir -p $(@D)
-	install -m 0644 node_modules/netlink/prebuilds/linux-x64/node.napi.node $@
 
 links: dist/plugins.txt dist/tools.txt $(EXE)
 	@scripts/link-names $(BIN)
 
 # The fallback build: Node 24 as a single executable application (esbuild bundle, code cache,
 # symbols stripped: 18 MB less, same start-up), with its own links and addon in dist/node/bin.
-node: $(NODE_BIN)/cni-ts $(NODE_BIN)/.cni-ts/native.node $(NODE_BIN)/.cni-ts/netlink.node dist/plugins.txt dist/tools.txt
+node: $(NODE_BIN)/cni-ts $(NODE_BIN)/.cni-ts/native.node dist/plugins.txt dist/tools.txt
 	@scripts/link-names $(NODE_BIN)
 
 $(NODE_BIN)/.cni-ts/%.node: $(NATIVE_DIR)/%.node
@@ -128,7 +124,7 @@ e2e: all
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts
 	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts
-	install -m 0644 $(NATIVE_DIR)/native.node $(NATIVE_DIR)/netlink.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
+	install -m 0644 $(NATIVE_DIR)/native.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
 	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
 
 clean:

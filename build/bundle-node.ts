@@ -15,7 +15,6 @@ await build({
   format: 'cjs',
   minify: true,
   legalComments: 'none',
-  alias: { 'node-gyp-build': join(root, 'build/node-gyp-build-shim.cjs') },
   // lib/native/load.ts reads import.meta only when not running as a single executable.
   logOverride: { 'empty-import-meta': 'silent' },
   logLevel: 'warning',

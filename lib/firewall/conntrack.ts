@@ -42,7 +42,7 @@ export function matchingEntries(parts: readonly Buffer[], proto: number, ports: 
  */
 export async function deleteConntrackByDstPort(family: 4 | 6, proto: number, ports: readonly number[]): Promise<number> {
   if (ports.length === 0) return 0;
-  const socket = await openSocket(NETLINK.NETFILTER);
+  const socket = openSocket(NETLINK.NETFILTER);
   try {
     const parts = await socket.request({ type: msgType(IPCTNL_MSG_CT_GET), flags: F.DUMP, body: nfgenmsg(family) }, 'failed to list conntrack entries');
     const doomed = matchingEntries(parts, proto, new Set(ports));

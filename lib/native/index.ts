@@ -1,5 +1,5 @@
 // Typed entry points to our N-API addon. The addon is loaded on first call, so a verb that
-// needs neither a namespace switch nor a lock never pays for it.
+// needs neither a namespace switch, a lock nor netlink never pays for it.
 //
 // Errors are Node-style system errors: `code` ('EBADF', 'EINVAL', 'EAGAIN' for a held lock
 // with nonBlocking, which is EWOULDBLOCK on Linux), `errno` (negative, as in fs errors) and
@@ -9,6 +9,9 @@ import { loadAddon } from './load.ts';
 interface NativeAddon {
   setns(fd: number, nstype: 'net'): void;
   flock(fd: number, op: FlockOp, nonBlocking: boolean): void;
+  netlinkOpen(protocol: number): number;
+  netlinkRequest(fd: number, message: Buffer, timeoutMs: number): Buffer;
+  netlinkClose(fd: number): void;
 }
 
 export type FlockOp = 'ex' | 'sh' | 'un';
@@ -26,6 +29,24 @@ export function setns(fd: number, nstype: 'net'): void {
 export function flock(fd: number, op: FlockOp, nonBlocking = false): void {
   addon().flock(fd, op, nonBlocking);
 }
+
+/** The addon's blocking netlink socket, as one object so that tests can hand RtSocket a fake. */
+export interface NetlinkCalls {
+  /** A socket of `protocol` (0 rtnetlink, 12 nfnetlink), bound, in the calling thread's namespace. */
+  open(protocol: number): number;
+  /** Sends one message (the addon sets its sequence number) and returns the whole messages of
+   *  its answer, headers included, the last one the NLMSG_ERROR or NLMSG_DONE that ended it.
+   *  ETIMEDOUT when the kernel has not finished answering within `timeoutMs`; EINTR when every
+   *  attempt of a dump was interrupted (NLM_F_DUMP_INTR). */
+  request(fd: number, message: Buffer, timeoutMs: number): Buffer;
+  close(fd: number): void;
+}
+
+export const netlinkCalls: NetlinkCalls = {
+  open: (protocol) => addon().netlinkOpen(protocol),
+  request: (fd, message, timeoutMs) => addon().netlinkRequest(fd, message, timeoutMs),
+  close: (fd) => addon().netlinkClose(fd),
+};
 
 export { addonDir, loadAddon, loadAddonFile } from './load.ts';
 export type { AddonName } from './load.ts';

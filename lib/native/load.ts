@@ -1,12 +1,12 @@
-// Finds and loads the native addons that ship beside the executable: our own (setns, flock)
-// and netlink's N-API binding. The plugins run as root, so a .node file that someone else
-// could have replaced is refused rather than loaded.
+// Finds and loads the native addon that ships beside the executable (setns, flock, netlink
+// socket). The plugins run as root, so a .node file that someone else could have replaced is
+// refused rather than loaded.
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSingleExecutable } from './executable.ts';
 
-export type AddonName = 'native' | 'netlink';
+export type AddonName = 'native';
 
 const loaded = new Map<string, unknown>();
 

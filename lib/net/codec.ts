@@ -1,7 +1,6 @@
 // Netlink wire format (rtnetlink, and nfnetlink for nftables and conntrack): the fixed headers
-// and the type-length-value attributes, in host byte order. We build and read the bytes ourselves
-// and use the `netlink` package only as the socket: its own formatters turn every enum into a
-// string, drop NLA_F_NESTED, and its rt layer costs about 8 ms to load for the few messages we need.
+// and the type-length-value attributes, in host byte order. We build and read the bytes ourselves;
+// the socket is our addon's (lib/net/socket.ts).
 import { endianness } from 'node:os';
 
 const LE = endianness() === 'LE';

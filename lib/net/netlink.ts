@@ -21,18 +21,14 @@ import {
 import { openNetns, withNetns } from './netns.ts';
 import type { Route, RouteAddOptions, RouteSpec } from './routes.ts';
 import { listRoutesRequest, parseRoute, routeRequest } from './routes.ts';
-import { RtSocket, loadRawSocket } from './socket.ts';
+import { NETLINK, openSocket, type RtSocket } from './socket.ts';
 
 const quote = (ref: LinkRef): string => (typeof ref === 'number' ? `#${ref}` : `"${ref}"`);
 
-/**
- * Opens an rtnetlink socket in the current namespace or, given a path, inside that namespace.
- * Loading the `netlink` package (and its binding) waits for the first call.
- */
+/** Opens an rtnetlink socket in the current namespace or, given a path, inside that namespace. */
 export async function openNetlink(netnsPath?: string): Promise<Netlink> {
-  const open = await loadRawSocket();
-  const raw = netnsPath === undefined ? open() : withNetns(netnsPath, open);
-  return new Netlink(new RtSocket(raw), netnsPath);
+  const open = (): RtSocket => openSocket(NETLINK.ROUTE);
+  return new Netlink(netnsPath === undefined ? open() : withNetns(netnsPath, open), netnsPath);
 }
 
 export class Netlink {

@@ -93,9 +93,9 @@ export class NftReader {
   }
 }
 
-/** Opens an nfnetlink socket in the current namespace; the netlink binding loads on first use. */
-export async function openNftReader(family: Family, table: string): Promise<{ reader: NftReader; close(): void }> {
-  const socket = await openSocket(NETLINK.NETFILTER);
+/** Opens an nfnetlink socket in the current namespace. */
+export function openNftReader(family: Family, table: string): { reader: NftReader; close(): void } {
+  const socket = openSocket(NETLINK.NETFILTER);
   return { reader: new NftReader(socket, family, table), close: () => socket.close() };
 }
 

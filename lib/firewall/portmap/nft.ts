@@ -21,8 +21,8 @@ import {
 } from './nft-plan.ts';
 import type { Attachment, ForwardSpec } from './types.ts';
 
-async function withReader<T>(family: 4 | 6, fn: (r: Awaited<ReturnType<typeof openNftReader>>['reader']) => Promise<T>): Promise<T> {
-  const { reader, close } = await openNftReader(family, NFT_TABLE);
+async function withReader<T>(family: 4 | 6, fn: (r: ReturnType<typeof openNftReader>['reader']) => Promise<T>): Promise<T> {
+  const { reader, close } = openNftReader(family, NFT_TABLE);
   try {
     return await fn(reader);
   } finally {

@@ -6,7 +6,7 @@ import { selfCommand as selfExec } from '../../lib/native/executable.ts';
 import { run } from './proc.ts';
 
 /** How to start this suite's own entry point (from source, or as the single executable). */
-const selfCommand = (): string[] => [...selfExec(resolve(import.meta.dirname, '../../bin/cni-conformance.ts')), 'probe'];
+const selfCommand = (): string[] => [...selfExec(() => resolve(import.meta.dirname, '../../bin/cni-conformance.ts')), 'probe'];
 
 export async function ping(ns: string, address: string, count = 1): Promise<boolean> {
   const r = await run('ip', ['netns', 'exec', ns, 'ping', '-c', String(count), '-W', '2', address], { timeoutMs: 10_000 });

@@ -26,9 +26,10 @@ export function invokedPath(): string {
 export const invokedName = (): string => basename(invokedPath());
 
 /** The command that runs this executable again under the same name (from source: the same
- *  engine with `script`); an invoked path without a directory is taken beside the executable. */
-export function selfCommand(script: string): string[] {
-  if (!isSingleExecutable()) return [process.execPath, script];
+ *  engine with `script()`, asked only then: a bundle has no source paths); an invoked path
+ *  without a directory is taken beside the executable. */
+export function selfCommand(script: () => string): string[] {
+  if (!isSingleExecutable()) return [process.execPath, script()];
   const path = invokedPath();
   return [path.includes('/') ? path : join(dirname(process.execPath), path)];
 }

@@ -7,11 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resultFromWire } from './convert.ts';
 import { CniError, Code } from './errors.ts';
 import { goList } from './goformat.ts';
+import { parseJsonAsGo } from './gosyntax.ts';
 import type { Request } from './plugin.ts';
 import type { Result } from './result.ts';
 import { runInProcess } from './inprocess.ts';
 import { writeFd } from './stdio.ts';
 import { configVersion } from './skel.ts';
+import { runProgram, type Exit } from '../native/spawn.ts';
 
 export type DelegatedCommand = 'ADD' | 'DEL' | 'CHECK' | 'GC' | 'STATUS';
 
@@ -32,46 +34,21 @@ export function findInPath(plugin: string, paths: readonly string[]): string {
   throw internal(`failed to find plugin ${JSON.stringify(plugin)} in path ${goList(paths)}`);
 }
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: Buffer;
-  readonly stderr: Buffer;
-}
-
-async function run(path: string, stdin: Buffer, env: NodeJS.ProcessEnv): Promise<Exit> {
-  // Loaded here: child_process drags in net, dgram and streams, which an in-process delegation
-  // never needs.
-  const { spawn } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
-    child.stdin.on('error', () => {}); // a plugin may exit without reading stdin
-    child.stdin.end(stdin);
-  });
-}
-
 function describeExit(e: Exit): string {
   return e.signal ? `signal: ${e.signal}` : `exit status ${e.code}`;
 }
 
 /** libcni's reading of a failed plugin: its stdout error JSON, else its stderr. */
 function pluginError(e: Exit): CniError {
-  const stdout = e.stdout.toString('utf8');
-  if (stdout.length === 0) {
+  if (e.stdout.length === 0) {
     const stderr = e.stderr.toString('utf8');
     return internal(stderr ? `netplugin failed: ${JSON.stringify(stderr)}: ${describeExit(e)}` : `netplugin failed with no error message: ${describeExit(e)}`);
   }
   try {
-    const parsed = JSON.parse(stdout) as { code?: unknown; msg?: unknown; details?: unknown };
+    const parsed = parseJsonAsGo(e.stdout) as { code?: unknown; msg?: unknown; details?: unknown };
     return new CniError(Number(parsed.code ?? 0), String(parsed.msg ?? ''), parsed.details ? String(parsed.details) : '');
   } catch (err) {
-    return internal(`netplugin failed but error parsing its diagnostic message ${JSON.stringify(stdout)}: ${(err as Error).message}`);
+    return internal(`netplugin failed but error parsing its diagnostic message ${JSON.stringify(e.stdout.toString('utf8'))}: ${(err as Error).message}`);
   }
 }
 
@@ -87,7 +64,7 @@ export async function execPlugin(path: string, stdin: Buffer, env: NodeJS.Proces
   for (let attempt = 0; ; attempt++) {
     let exit: Exit;
     try {
-      exit = await run(path, stdin, env);
+      exit = await runProgram(path, [], { input: stdin, env });
     } catch (err) {
       // An executable being replaced in place: libcni waits and retries too.
       if ((err as NodeJS.ErrnoException).code === 'ETXTBSY' && attempt < TEXT_FILE_BUSY_RETRIES) {
@@ -113,7 +90,7 @@ export async function delegate(req: Request<unknown>, type: string, command: Del
   if (command !== 'ADD') return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse(stdout.toString('utf8')) ?? {};
+    raw = parseJsonAsGo(stdout) ?? {};
   } catch (err) {
     throw new CniError(Code.DecodingFailure, `failed to unmarshal raw result: ${(err as Error).message}`);
   }

@@ -133,3 +133,12 @@ export function goSyntaxError(bytes: Uint8Array): string | undefined {
   if (typeof state === 'string') return state;
   return state === endTop ? undefined : 'unexpected end of JSON input';
 }
+
+/** JSON.parse of UTF-8 bytes whose SyntaxError carries Go's message. */
+export function parseJsonAsGo(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new SyntaxError(goSyntaxError(bytes) ?? (err as Error).message);
+  }
+}

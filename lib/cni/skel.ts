@@ -8,7 +8,7 @@ import { CniError, Code, invalidEnv, toCniError } from './errors.ts';
 import { readCmdEnv, splitPath, validateNetworkName, type CmdEnv, type Command } from './env.ts';
 import { goQuoteList } from './goformat.ts';
 import { goField } from './gofield.ts';
-import { goSyntaxError } from './gosyntax.ts';
+import { parseJsonAsGo } from './gosyntax.ts';
 import type { Plugin, Request } from './plugin.ts';
 import type { PluginIO } from './stdio.ts';
 import { atLeast, CURRENT_VERSION, isSupported, parseVersion, SUPPORTED_VERSIONS, type SpecVersion } from './version.ts';
@@ -23,9 +23,9 @@ export const versionText = (): string =>
 
 function parseStdin(stdin: Buffer): unknown {
   try {
-    return JSON.parse(stdin.toString('utf8'));
+    return parseJsonAsGo(stdin);
   } catch (err) {
-    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${goSyntaxError(stdin) ?? (err as Error).message}`);
+    throw new CniError(Code.DecodingFailure, `error unmarshall network config: ${(err as Error).message}`);
   }
 }
 

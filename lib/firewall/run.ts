@@ -1,5 +1,6 @@
 // Runs a firewall tool once, feeding a whole batch on stdin: one process per operation, never
 // one per rule (nine separate iptables runs cost 15 ms; one iptables-restore 2-2.5 ms).
+import { runProgram, type Exit } from '../native/spawn.ts';
 
 export class ToolError extends Error {
   readonly exitCode: number | null;
@@ -14,23 +15,15 @@ export class ToolError extends Error {
 
 /** Runs `file args` with `input` on stdin; resolves with stdout, rejects with a ToolError. */
 export async function runTool(file: string, args: readonly string[], input = ''): Promise<string> {
-  // Loaded on first use: child_process drags in net, dgram and streams.
-  const { spawn } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e) => reject(new ToolError(`${file}: ${e.message}`, null, '', { cause: e })));
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new ToolError(`${[file, ...args].join(' ')} failed (exit ${code}): ${stderr}`, code, stderr));
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
+  let exit: Exit;
+  try {
+    exit = await runProgram(file, args, { input, env: { ...process.env, LC_ALL: 'C' } });
+  } catch (e) {
+    throw new ToolError(`${file}: ${(e as Error).message}`, null, '', { cause: e });
+  }
+  const stderr = exit.stderr.toString('utf8').trim();
+  if (exit.code === 0) return exit.stdout.toString('utf8');
+  throw new ToolError(`${[file, ...args].join(' ')} failed (exit ${exit.code}): ${stderr}`, exit.code, stderr);
 }
 
 /** Whether the tool ran and exited 0; a missing binary is just "no". */

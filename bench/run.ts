@@ -38,10 +38,13 @@ const sections: [string, (lab: Lab) => Promise<Row[]>][] = [
   ['full chain, every container at once', benchParallel],
   ['full chain with a crowded nat table', benchChainPresent],
 ];
+// `bench/run.ts WORD...` measures only the sections whose title contains one of the words.
+const only = process.argv.slice(2);
+const chosen = sections.filter(([title]) => only.length === 0 || only.some((w) => title.includes(w)));
 const lab = makeLab();
 try {
   console.log(`\n${'metric'.padEnd(62)} ${'cni-ts'.padEnd(24)} ${'reference'.padEnd(24)} ratio`);
-  for (const [title, bench] of sections) {
+  for (const [title, bench] of chosen) {
     console.log(`${title}:`);
     const got = await bench(lab);
     got.forEach(printRow);

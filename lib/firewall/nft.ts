@@ -1,6 +1,7 @@
 // nftables through the nft tool: one `nft -f -` per change (text syntax: nft cannot read JSON from
 // the socket Node gives a child as stdin), `nft -j list` to read back.
 import type { NftFamily, NftObject } from './nft-listing.ts';
+import { nftTableExists } from './nft-netlink.ts';
 import { runTool, ToolError } from './run.ts';
 
 /** Applies a batch of nft commands atomically. */
@@ -10,6 +11,9 @@ export async function nftApply(script: string): Promise<void> {
 
 /** The objects of one table, or undefined when the table does not exist. */
 export async function nftListTable(family: NftFamily, table: string): Promise<NftObject[] | undefined> {
+  // Often absent (no nft user on an iptables host, e.g. at every ipMasq DEL): then one netlink
+  // request answers instead of an nft process.
+  if (!(await nftTableExists(family, table))) return undefined;
   let out: string;
   try {
     out = await runTool('nft', ['-j', 'list', 'table', family, table]);

@@ -30,6 +30,8 @@ interface Session {
   snapshot: Map<string, string[]> | undefined;
   /** We created or removed entries of the network directory. */
   modified: boolean;
+  /** We created reservation files, whose directory entries must reach the disk before we return. */
+  created: boolean;
   /** A change stopped half way: leave the directory unsealed so the next operation rebuilds. */
   broken: boolean;
 }
@@ -174,7 +176,13 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
   }
 
   function finish(ss: Session): void {
-    if (ss.modified) fsyncDir(dir);
+    // ADD reports an address only once its reservation would survive a crash, or a restarted
+    // host could hand it out again: the file's data is synced at creation, its directory entry
+    // here, once for all of the operation's files. Removals are not synced: one lost in a crash
+    // leaves a stale reservation for DEL or GC to remove, never an address held twice. Nor is
+    // the owner index: each entry is checked against the files, and a directory whose mtime moved
+    // is read again in full.
+    if (ss.created) fsyncDir(dir);
     // A rescan rebuilt the index, or we changed the directory: record that the two agree again.
     if (ss.broken || !(ss.modified || ss.snapshot)) return;
     try {
@@ -193,7 +201,7 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
       try {
         const stat = statDir();
         const stamp = readStamp(idx);
-        s = { stat, stamp, trusted: !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs, snapshot: undefined, modified: false, broken: false };
+        s = { stat, stamp, trusted: !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs, snapshot: undefined, modified: false, created: false, broken: false };
         const out = fn();
         done = true;
         finish(s);
@@ -220,7 +228,9 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
       // Taken addresses are the common case while walking a busy range: they cost one open.
       if (!createExclusive(path, key, 0o600)) return false;
       return change(() => {
-        session().modified = true;
+        const ss = session();
+        ss.modified = true;
+        ss.created = true;
         // A rescan triggered here already sees the new file: keep the list free of repeats.
         const held = lookup(key).filter((x) => x !== ip);
         setEntry(key, [...held, ip]);

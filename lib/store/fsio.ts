@@ -16,6 +16,8 @@ export function createExclusive(path: string, data: string, mode: number): boole
   }
   try {
     writeSync(fd, data);
+    // Without it a crash can leave the file empty: the next scan takes that for a crash's
+    // leftover and frees the address while its container still uses it.
     fsyncSync(fd);
   } catch (err) {
     // As the reference does: a reservation that could not be written is no reservation.

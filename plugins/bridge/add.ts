@@ -8,6 +8,7 @@ import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
+import { withBackend } from '../../lib/firewall/backend.ts';
 import { setupMasq, teardownMasq } from '../../lib/firewall/masq-apply.ts';
 import { setupSpoofCheck, spoofRefID, teardownSpoofCheck } from '../../lib/firewall/spoofcheck.ts';
 import type { Family } from '../../lib/ip/index.ts';
@@ -15,7 +16,7 @@ import { openNetlink, readSysctl, writeSysctl, type Link, type Netlink } from '.
 import { ensureBridge, requireBridge } from './bridge.ts';
 import { containerMac, type BridgeConfig } from './config.ts';
 import { configureContainer } from './container.ts';
-import { masqAddresses, masqBackend, masqInstance } from './firewall.ts';
+import { masqAddresses, masqInstance } from './firewall.ts';
 import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
 import { UndoStack } from './undo.ts';
 import { attachPort, createPair, setupVeth } from './veth.ts';
@@ -133,12 +134,11 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
       if (conf.ipMasq) {
         const who = masqInstance(req);
         const addrs = masqAddresses(ips);
-        const backend = await masqBackend(conf);
         undo.push('ipMasq rules', async () => {
           const errors = await teardownMasq(who, addrs);
           if (errors.length > 0) throw errors[0];
         });
-        await setupMasq(backend, who, addrs);
+        await withBackend(conf.ipMasqBackend, (b) => setupMasq(b, who, addrs));
       }
     } else if (!conf.disableContainerInterface) {
       await container.setUp(req.ifname).catch((err: Error) => {

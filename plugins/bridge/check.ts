@@ -6,11 +6,12 @@ import { parsePrevResult } from '../../lib/cni/convert.ts';
 import { delegate } from '../../lib/cni/delegate.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, IPConfig, Route } from '../../lib/cni/result.ts';
+import { withBackend } from '../../lib/firewall/backend.ts';
 import { missingMasq } from '../../lib/firewall/masq-apply.ts';
 import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
 import { openNetlink, RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
-import { masqAddresses, masqBackend, masqInstance } from './firewall.ts';
+import { masqAddresses, masqInstance } from './firewall.ts';
 
 async function lookup(nl: Netlink, intf: Interface, inSandbox: boolean): Promise<Link> {
   if (!intf.name) throw new Error('Interface name missing ');
@@ -94,7 +95,8 @@ export async function check(req: Request<BridgeConfig>): Promise<void> {
     if (veth === undefined) throw new Error(`CNI veth created for bridge ${conf.bridge} was not found`);
     await checkAddressesAndRoutes(ctr, req.ifname, prev.ips ?? [], prev.routes ?? []);
     if (conf.ipamType !== '' && conf.ipMasq && prev.ips?.length) {
-      const missing = await missingMasq(await masqBackend(conf), masqInstance(req), masqAddresses(prev.ips));
+      const addrs = masqAddresses(prev.ips);
+      const missing = await withBackend(conf.ipMasqBackend, (b) => missingMasq(b, masqInstance(req), addrs));
       if (missing.length > 0) throw new Error(`Expected ipMasq rule not found: ${missing[0]}`);
     }
   } finally {

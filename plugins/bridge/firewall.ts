@@ -1,8 +1,7 @@
 // What the bridge asks of the firewall layer: the masquerade addresses of a result, and the
-// backend (the config's, else the reference's default choice).
+// attachment they belong to.
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { IPConfig } from '../../lib/cni/result.ts';
-import { defaultBackend, type Backend } from '../../lib/firewall/backend.ts';
 import type { MasqInstance } from '../../lib/firewall/masq-apply.ts';
 import type { MasqAddress } from '../../lib/firewall/masq-iptables.ts';
 import { formatIP, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
@@ -24,8 +23,6 @@ export function mergeAddresses(...lists: readonly (readonly MasqAddress[])[]): M
   for (const list of lists) for (const a of list) if (!seen.has(a.ip)) seen.set(a.ip, a);
   return [...seen.values()];
 }
-
-export const masqBackend = async (conf: BridgeConfig): Promise<Backend> => conf.ipMasqBackend ?? (await defaultBackend());
 
 /** The attachment the masquerade rules are made for, checked for and removed for. */
 export const masqInstance = (req: Request<BridgeConfig>): MasqInstance => ({ network: req.config.name, ifname: req.ifname, containerID: req.containerId });

@@ -4,7 +4,7 @@
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Result } from '../../lib/cni/result.ts';
-import { withBackend } from './backend.ts';
+import { withPortmapBackend } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
 import { flushUdp } from './flush.ts';
 import { forwardSpec } from './spec.ts';
@@ -14,7 +14,7 @@ export async function add(req: Request<PortmapConfig>): Promise<Result> {
   if (conf.prevResult === undefined) throw new CniError(Code.InvalidNetworkConfig, 'must be called as chained plugin');
   if (conf.mappings.length === 0 || conf.containerIPs.length === 0) return conf.prevResult;
   const specs = conf.containerIPs.map((ip) => forwardSpec(req, ip));
-  const forward = withBackend(conf, async (backend) => {
+  const forward = withPortmapBackend(conf, async (backend) => {
     if (backend === 'nftables') {
       const { nftForward } = await import('../../lib/firewall/portmap/nft.ts');
       await Promise.all(specs.map((s) => nftForward(s)));

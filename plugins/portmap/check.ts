@@ -3,7 +3,7 @@
 // attachment's chains hold a rule per mapping and every key points at them).
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { withBackend } from './backend.ts';
+import { withPortmapBackend } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
 import { forwardSpec } from './spec.ts';
 
@@ -12,7 +12,7 @@ export async function check(req: Request<PortmapConfig>): Promise<void> {
   if (conf.prevResult === undefined) throw new CniError(Code.InvalidNetworkConfig, 'Required prevResult missing');
   if (conf.mappings.length === 0) return;
   const specs = conf.containerIPs.map((ip) => forwardSpec(req, ip));
-  await withBackend(conf, async (backend) => {
+  await withPortmapBackend(conf, async (backend) => {
     for (const s of specs) {
       const v = s.ip.family === 6 ? 'ipv6' : 'ipv4';
       try {

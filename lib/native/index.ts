@@ -11,6 +11,7 @@ interface NativeAddon {
   flock(fd: number, op: FlockOp, nonBlocking: boolean): void;
   netlinkOpen(protocol: number): number;
   netlinkRequest(fd: number, message: Buffer, timeoutMs: number): Buffer;
+  netlinkRequestAsync(fd: number, message: Buffer, timeoutMs: number): Promise<Buffer>;
   netlinkClose(fd: number): void;
 }
 
@@ -39,12 +40,16 @@ export interface NetlinkCalls {
    *  ETIMEDOUT when the kernel has not finished answering within `timeoutMs`; EINTR when every
    *  attempt of a dump was interrupted (NLM_F_DUMP_INTR). */
   request(fd: number, message: Buffer, timeoutMs: number): Buffer;
+  /** `request` on a worker thread: the calling thread goes on while the kernel works. The socket
+   *  must not be used by anything else until it settles. */
+  requestOffThread(fd: number, message: Buffer, timeoutMs: number): Promise<Buffer>;
   close(fd: number): void;
 }
 
 export const netlinkCalls: NetlinkCalls = {
   open: (protocol) => addon().netlinkOpen(protocol),
   request: (fd, message, timeoutMs) => addon().netlinkRequest(fd, message, timeoutMs),
+  requestOffThread: (fd, message, timeoutMs) => addon().netlinkRequestAsync(fd, message, timeoutMs),
   close: (fd) => addon().netlinkClose(fd),
 };
 

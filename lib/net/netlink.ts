@@ -43,8 +43,8 @@ export class Netlink {
 
   /** Sends one request; resolves with the answer's payloads, rejects with an ErrnoError
    *  whose message starts with `what`. */
-  request(req: Request, what: string): Promise<Buffer[]> {
-    return this.#socket.request(req, what);
+  request(req: Request, what: string, options?: { offThread?: boolean }): Promise<Buffer[]> {
+    return this.#socket.request(req, what, options);
   }
 
   async getLink(ref: LinkRef): Promise<Link> {
@@ -83,8 +83,9 @@ export class Netlink {
     }
   }
 
+  /** Off the main thread: deleting a veth holds the kernel 17-28 ms, which the caller can use. */
   async deleteLink(ref: LinkRef): Promise<void> {
-    await this.request(deleteLinkRequest(ref), `failed to delete link ${quote(ref)}`);
+    await this.request(deleteLinkRequest(ref), `failed to delete link ${quote(ref)}`, { offThread: true });
   }
 
   /** Several changes in one message; the set* methods below are its common cases. */

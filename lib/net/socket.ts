@@ -39,13 +39,17 @@ export class RtSocket {
 
   /** Sends `req` with REQUEST|ACK; resolves with the payloads of the answer (none for a
    *  plain ACK), rejects with an ErrnoError named by `what`. The call itself blocks until the
-   *  answer is complete. */
-  async request(req: Request, what: string): Promise<Buffer[]> {
+   *  answer is complete, unless `offThread`: then the kernel's work runs on a worker thread, for
+   *  a request known to hold the kernel long, and the socket is not to be used until it settles. */
+  async request(req: Request, what: string, { offThread = false } = {}): Promise<Buffer[]> {
     // Sequence number 0: the addon numbers each message it sends.
     const header = Buffer.concat([u32(16 + req.body.length), u16(req.type), u16(req.flags | F.REQUEST | F.ACK), u32(0), u32(0)]);
+    const message = Buffer.concat([header, req.body]);
     let answer: Buffer;
     try {
-      answer = this.#calls.request(this.#fd, Buffer.concat([header, req.body]), ANSWER_TIMEOUT_MS);
+      answer = offThread
+        ? await this.#calls.requestOffThread(this.#fd, message, ANSWER_TIMEOUT_MS)
+        : this.#calls.request(this.#fd, message, ANSWER_TIMEOUT_MS);
     } catch (err) {
       throw wrapError(what, err);
     }

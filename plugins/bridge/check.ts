@@ -77,8 +77,29 @@ async function checkAddressesAndRoutes(nl: Netlink, ifname: string, ips: readonl
   }
 }
 
+/**
+ * The ipMasq rules missing for the prevResult's addresses, when there is anything to check;
+ * never an unhandled rejection: its outcome is read only once every other check has passed.
+ */
+function startMasqCheck(req: Request<BridgeConfig>): Promise<string[]> | undefined {
+  const conf = req.config;
+  if (conf.ipamType === '' || !conf.ipMasq || !conf.prevResult) return undefined;
+  let ips: IPConfig[];
+  try {
+    ips = parsePrevResult(conf.prevResult, conf.cniVersion).ips ?? [];
+  } catch {
+    return undefined; // reported by the main check, as before
+  }
+  if (ips.length === 0) return undefined;
+  const missing = withBackend(conf.ipMasqBackend, (b) => missingMasq(b, masqInstance(req), masqAddresses(ips)));
+  missing.catch(() => {});
+  return missing;
+}
+
 export async function check(req: Request<BridgeConfig>): Promise<void> {
   const conf = req.config;
+  // Listing the nat table is a tool process (2-4 ms): it runs while IPAM and netlink are checked.
+  const masq = startMasqCheck(req);
   const ctr = await openNetlink(req.netns);
   const host = await openNetlink();
   try {
@@ -94,11 +115,8 @@ export async function check(req: Request<BridgeConfig>): Promise<void> {
     const veth = await findHostVeth(host, interfaces, br, ctrLink, [brIntf.name, ctrIntf.name]);
     if (veth === undefined) throw new Error(`CNI veth created for bridge ${conf.bridge} was not found`);
     await checkAddressesAndRoutes(ctr, req.ifname, prev.ips ?? [], prev.routes ?? []);
-    if (conf.ipamType !== '' && conf.ipMasq && prev.ips?.length) {
-      const addrs = masqAddresses(prev.ips);
-      const missing = await withBackend(conf.ipMasqBackend, (b) => missingMasq(b, masqInstance(req), addrs));
-      if (missing.length > 0) throw new Error(`Expected ipMasq rule not found: ${missing[0]}`);
-    }
+    const missing = (await masq) ?? [];
+    if (missing.length > 0) throw new Error(`Expected ipMasq rule not found: ${missing[0]}`);
   } finally {
     ctr.close();
     host.close();

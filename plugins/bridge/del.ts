@@ -13,8 +13,11 @@ import { hasCode, openNetlink, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
 import { masqAddress, masqAddresses, masqInstance, mergeAddresses } from './firewall.ts';
 
-/** The container interface's global unicast addresses, then the link deleted; nothing if absent. */
-async function deleteContainerLink(netns: string, ifname: string): Promise<{ addrs: MasqAddress[]; deletion?: Promise<void> }> {
+/**
+ * The container interface's global unicast addresses, and the deletion of the link, not yet
+ * started; nothing if the link or the netns is absent.
+ */
+async function findContainerLink(netns: string, ifname: string): Promise<{ addrs: MasqAddress[]; remove?: () => Promise<void> }> {
   let nl: Netlink;
   try {
     nl = await openNetlink(netns);
@@ -24,14 +27,21 @@ async function deleteContainerLink(netns: string, ifname: string): Promise<{ add
   }
   try {
     const link = await nl.findLink(ifname);
-    if (link === undefined) return { addrs: [] };
+    if (link === undefined) {
+      nl.close();
+      return { addrs: [] };
+    }
     const addrs = (await nl.listAddresses(link.index))
       .filter((a) => a.scope === 0 && !(a.family === 6 && a.ip.startsWith('fe80:')))
       .flatMap((a) => masqAddress(`${a.ip}/${a.prefixLen}`) ?? []);
-    const deletion = nl.deleteLink(link.index).catch((err: Error) => {
-      if (!hasCode(err, 'ENODEV')) throw new Error(`failed to delete "${ifname}": ${err.message}`, { cause: err });
-    });
-    return { addrs, deletion: deletion.finally(() => nl.close()) };
+    const remove = (): Promise<void> =>
+      nl
+        .deleteLink(link.index)
+        .catch((err: Error) => {
+          if (!hasCode(err, 'ENODEV')) throw new Error(`failed to delete "${ifname}": ${err.message}`, { cause: err });
+        })
+        .finally(() => nl.close());
+    return { addrs, remove };
   } catch (err) {
     nl.close();
     throw err;
@@ -52,22 +62,26 @@ export async function del(req: Request<BridgeConfig>): Promise<void> {
   const errors: unknown[] = [];
   const layer3 = conf.ipamType !== '';
   let linkAddrs: MasqAddress[] = [];
-  let deletion: Promise<void> | undefined;
+  let removeLink: (() => Promise<void>) | undefined;
   if (req.netns !== '') {
     try {
-      ({ addrs: linkAddrs, deletion } = await deleteContainerLink(req.netns, req.ifname));
+      ({ addrs: linkAddrs, remove: removeLink } = await findContainerLink(req.netns, req.ifname));
     } catch (err) {
       errors.push(err);
     }
   }
-  // The link deletion (the kernel's slowest step here), IPAM and the firewall run side by side.
-  const jobs: Promise<unknown>[] = [];
-  if (deletion) jobs.push(deletion);
-  if (layer3) jobs.push(delegate(req, conf.ipamType, 'DEL'));
-  if (conf.macspoofchk) jobs.push(teardownSpoofCheck([spoofRefID(req.containerId, req.ifname)]));
-  if (layer3 && conf.ipMasq) {
-    jobs.push(teardownMasq(masqInstance(req), mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e))));
-  }
+  // The link deletion is started first and runs on a worker thread (the kernel holds it 17-28 ms);
+  // IPAM and the firewall tools run meanwhile. Started before it, the tools would delay it: a tool
+  // that deleted rules holds nftables' commit lock, which the veth's unregistration needs, for an
+  // RCU grace period (10-30 ms) when it closes its netlink socket. After it, the waits added up.
+  const deletion = removeLink?.();
+  const ipam = layer3 ? delegate(req, conf.ipamType, 'DEL') : undefined;
+  const spoof = conf.macspoofchk ? teardownSpoofCheck([spoofRefID(req.containerId, req.ifname)]) : undefined;
+  const masq =
+    layer3 && conf.ipMasq
+      ? teardownMasq(masqInstance(req), mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e)))
+      : undefined;
+  const jobs = [deletion, ipam, spoof, masq].filter((j) => j !== undefined);
   for (const r of await Promise.allSettled(jobs)) if (r.status === 'rejected') errors.push(r.reason);
   if (errors.length > 0) throw combineErrors(errors);
 }

@@ -127,6 +127,25 @@ test('each request gets a new sequence number; an answer left queued with anothe
   assert.is(getLo.readUInt32LE(8), 0, "the caller's buffer is left as it was");
 });
 
+test('on a worker thread: the same answer, the main thread free meanwhile, errors as rejections', async () => {
+  const fd = openInNs();
+  const pending = calls.requestOffThread(fd, frame(listLinksRequest()), TIMEOUT_MS);
+  assert.ok(pending instanceof Promise);
+  const names = messages(await pending)
+    .filter((m) => m.type === RTM.NEWLINK)
+    .map((m) => parseLink(m.data).name);
+  assert.ok(names.includes('lo') && names.includes('cnb0'), names.join());
+  const [only] = messages(await calls.requestOffThread(fd, frame(getLinkRequest(987654)), TIMEOUT_MS));
+  assert.is(only && readS32(only.data, 0), -19);
+  try {
+    await calls.requestOffThread(-1, frame(getLinkRequest(1)), TIMEOUT_MS);
+    assert.unreachable('expected EBADF');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    assert.equal([e.code, e.syscall], ['EBADF', 'sendto'], e.message);
+  }
+});
+
 test('an answer that never ends is ETIMEDOUT after the timeout', () => {
   const fd = openInNs();
   // RTM_SETLINK without NLM_F_ACK changing nothing: the kernel answers a success with silence.

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chainComment, chainName, hash16 } from '../../lib/firewall/names.ts';
+import { createHash } from 'node:crypto';
+import { chainComment, chainName, hash16, sha512Hex } from '../../lib/firewall/names.ts';
 
 test('chainName matches the reference ipMasq vector', () => {
   assert.is(chainName('testConfig', 'dummy'), 'CNI-e7f74f5d8b187092b2c2b1cc');
@@ -18,6 +19,12 @@ test('chainComment quotes like Go %q', () => {
 
 test('hash16 is the first 16 hex characters of SHA-512', () => {
   assert.is(hash16(''), 'cf83e1357eefb8bd');
+});
+
+test('sha512Hex (under Bun, its own hasher) equals node:crypto, UTF-8 included', () => {
+  for (const text of ['', 'net1cnitool-0123', 'réseau\u00e9\u{1F600}']) {
+    assert.is(sha512Hex(text), createHash('sha512').update(text, 'utf8').digest('hex'));
+  }
 });
 
 test.run();

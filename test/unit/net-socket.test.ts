@@ -26,6 +26,11 @@ class FakeCalls implements NetlinkCalls {
     if (answer instanceof Error) throw answer;
     return answer;
   }
+  offThread = 0;
+  async requestOffThread(fd: number, message: Buffer, timeoutMs: number): Promise<Buffer> {
+    this.offThread++;
+    return this.request(fd, message, timeoutMs);
+  }
   close(fd: number): void {
     this.closed.push(fd);
   }
@@ -100,6 +105,19 @@ test("the addon's errors keep code and errno under the operation's name", async 
   assert.equal([b.message, b.code, b.errno], ['failed to get link "b": no answer from the kernel in time', 'ETIMEDOUT', -110]);
   const c = await rejects(sock.request(req, 'failed to list links'));
   assert.equal([c.message, c.code], ['failed to list links: dump interrupted by concurrent changes on every attempt (NLM_F_DUMP_INTR)', 'EINTR']);
+});
+
+test('offThread sends the same message through the worker-thread call, with the same answers and errors', async () => {
+  const { calls, sock } = setup();
+  const req = { type: 17, flags: 0, body: Buffer.from([5, 6, 7, 8]) };
+  calls.answers.push(ack(), ack(), ack(-19));
+  assert.equal(await sock.request(req, 'x'), []);
+  assert.is(calls.offThread, 0);
+  assert.equal(await sock.request(req, 'x', { offThread: true }), []);
+  assert.is(calls.offThread, 1);
+  assert.equal(calls.sent[1]!.message, calls.sent[0]!.message);
+  const e = await rejects(sock.request(req, 'failed to delete link "eth0"', { offThread: true }));
+  assert.equal([e.code, e.message], ['ENODEV', 'failed to delete link "eth0": no such device']);
 });
 
 test('opening names its failure; close closes once, and a request after it reaches the addon with no fd', async () => {

@@ -89,6 +89,7 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
   const undo = new UndoStack();
   const host = await openNetlink();
   let container: Netlink | undefined;
+  let masq: Promise<void> | undefined;
   try {
     const br = await ensureBridge(host, conf);
     container = await openNetlink(req.netns);
@@ -129,17 +130,21 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
       result.ips = ips;
       if (routes.length > 0) result.routes = routes;
       if (ipam.dns) result.dns = ipam.dns;
-      await configureContainer(container, req.netns, req.ifname, pair.container.index, result, conf.enabledad);
-      if (conf.isGateway) await setupGateways(host, br, conf, gateways, interfaces);
       if (conf.ipMasq) {
         const who = masqInstance(req);
         const addrs = masqAddresses(ips);
         undo.push('ipMasq rules', async () => {
+          await masq?.catch(() => {}); // removed only once it is no longer being written
           const errors = await teardownMasq(who, addrs);
           if (errors.length > 0) throw errors[0];
         });
-        await withBackend(conf.ipMasqBackend, (b) => setupMasq(b, who, addrs));
+        // The rules need only the addresses: their tool process (about 2 ms) runs while the
+        // container, the gateways and the port are set up. Its outcome is read at the end.
+        masq = withBackend(conf.ipMasqBackend, (b) => setupMasq(b, who, addrs));
+        masq.catch(() => {});
       }
+      await configureContainer(container, req.netns, req.ifname, pair.container.index, result, conf.enabledad);
+      if (conf.isGateway) await setupGateways(host, br, conf, gateways, interfaces);
     } else if (!conf.disableContainerInterface) {
       await container.setUp(req.ifname).catch((err: Error) => {
         throw new Error(`failed to set "${req.ifname}" up: ${err.message}`, { cause: err });
@@ -149,6 +154,7 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
     const hostLink = conf.disableContainerInterface ? await host.getLink(pair.host.index) : await waitPortUp(host, pair.host.name);
     interfaces[1]!.mac = hostLink.mac;
     interfaces[0]!.mac = requireBridge(await host.findLink(br.index), conf.bridge).mac;
+    await masq;
     if (conf.dns) result.dns = conf.dns;
     return result;
   } catch (err) {

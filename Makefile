@@ -56,10 +56,15 @@ dist/plugins.txt dist/tools.txt &: bin/plugins.ts bin/tools.ts build/names.ts
 # the chunks of its plugin and verb (VERSION 15% less CPU than one chunk). Never strip it: a
 # stripped Bun executable silently becomes the plain `bun` command line (`make links` checks that
 # every link still answers). The autoload switches keep a .env or bunfig.toml in a plugin's cwd
-# (a bunfig preload runs code, as root) from changing anything.
+# (a bunfig preload runs code, as root) from changing anything. The JIT policy scales
+# JavaScriptCore's tier-up thresholds by 10 (tools set it back to 1: bin/multicall.ts): a plugin
+# runs for milliseconds, and the few functions that got hot enough for the baseline JIT only woke
+# its compiler, whose code and data cost a bridge ADD 1.3 MB of peak RSS (37.3 MB, was 38.6) and
+# VERSION 0.9 MB (26.2, was 27.1), for no gain in time. 5 was just enough for a bridge ADD.
 $(EXE): $(DEPS) $(VALIDATORS) $(SOURCES)
 	@mkdir -p $(@D)
 	$(BUN) build bin/multicall.ts --compile --bytecode --format=esm --splitting --minify --compile-executable-path=$(BUN) \
+	  --compile-jit-policy=10 \
 	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --no-compile-autoload-tsconfig \
 	  --no-compile-autoload-package-json --outfile $@.tmp >/dev/null
 	mv -f $@.tmp $@

@@ -15,6 +15,13 @@ CNI_BIN_DIR ?= /opt/cni/bin
 NODE_BIN    := dist/node/bin
 SEA_FUSE    := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 
+# Drops a just-written executable from the page cache. Written or copied in big chunks, its pages
+# are cached in large folios, and the kernel (6.18 here) maps a whole large folio on a page fault,
+# so every run of a plugin then maps some 6 MB more of the executable: peak RSS of a bridge ADD
+# 43.7 MB instead of 37.3, of VERSION 31.2 instead of 26.2. Read back by page faults, as the first
+# run after this does, the pages are cached small.
+drop_cache = dd if=/dev/null of=$(1) oflag=nocache conv=notrunc,fdatasync count=0 status=none
+
 .PHONY: all setup native links check test unit integration bench install demo clean node
 
 all: $(EXE) native links
@@ -68,6 +75,7 @@ $(EXE): $(DEPS) $(VALIDATORS) $(SOURCES)
 	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --no-compile-autoload-tsconfig \
 	  --no-compile-autoload-package-json --outfile $@.tmp >/dev/null
 	mv -f $@.tmp $@
+	$(call drop_cache,$@)
 
 # Our N-API addon (setns, flock, the netlink socket) beside the executable; N-API is ABI-stable,
 # so the one .node serves the Bun and the Node build.
@@ -129,6 +137,7 @@ e2e: all
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts
 	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts
+	$(call drop_cache,$(DESTDIR)$(CNI_BIN_DIR)/cni-ts)
 	install -m 0644 $(NATIVE_DIR)/native.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
 	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
 

@@ -20,10 +20,18 @@ function quietOnClosedPipe(): void {
   }
 }
 
+// The Bun executable starts with JavaScriptCore's tier-up thresholds scaled up (Makefile,
+// --compile-jit-policy) because a plugin runs for milliseconds; a tool may run for minutes, and
+// gets the normal policy back. Nothing to do on Node.
+function normalJitPolicy(): void {
+  (globalThis as { Bun?: { unsafe: { setJITPolicy(scale: number): void } } }).Bun?.unsafe.setJITPolicy(1);
+}
+
 async function main(): Promise<number | undefined> {
   const name = invokedName();
   const tool = lookup(TOOLS, name);
   if (tool) {
+    normalJitPolicy();
     quietOnClosedPipe();
     // A tool reads its own arguments and sets its own exit code.
     return void (await tool());

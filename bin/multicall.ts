@@ -3,6 +3,7 @@
 import { registerInProcess } from '../lib/cni/inprocess.ts';
 import { runPlugin } from '../lib/cni/skel.ts';
 import { processIO, writeFd } from '../lib/cni/stdio.ts';
+import { bun } from '../lib/native/bun.ts';
 import { invokedName } from '../lib/native/executable.ts';
 import { PLUGINS } from './plugins.ts';
 import { TOOLS } from './tools.ts';
@@ -24,7 +25,7 @@ function quietOnClosedPipe(): void {
 // --compile-jit-policy) because a plugin runs for milliseconds; a tool may run for minutes, and
 // gets the normal policy back. Nothing to do on Node.
 function normalJitPolicy(): void {
-  (globalThis as { Bun?: { unsafe: { setJITPolicy(scale: number): void } } }).Bun?.unsafe.setJITPolicy(1);
+  bun?.unsafe.setJITPolicy(1);
 }
 
 async function main(): Promise<number | undefined> {

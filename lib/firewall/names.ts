@@ -1,9 +1,6 @@
 // Names and comments derived from SHA-512, bit-identical to the reference plugins' so that either
 // implementation can find and remove what the other made.
-interface BunHashing {
-  readonly CryptoHasher: new (algorithm: 'sha512') => { update(text: string, encoding: 'utf8'): { digest(encoding: 'hex'): string } };
-}
-const bun = (globalThis as { Bun?: BunHashing }).Bun;
+import { bun } from '../native/bun.ts';
 
 // On Bun, its built-in hasher: loading node:crypto there costs 4.5-5 ms, more than any other part
 // of a firewall operation but the tool processes. On Node, node:crypto, loaded only when a name is

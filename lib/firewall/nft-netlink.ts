@@ -15,7 +15,7 @@ export const nftMsgType = (msg: number): number => (NFNL_SUBSYS_NFTABLES << 8) |
 
 /** Whether the table exists in the current network namespace. */
 export async function nftTableExists(family: NftFamily, table: string): Promise<boolean> {
-  const socket = await openSocket(NETLINK.NETFILTER);
+  const socket = openSocket(NETLINK.NETFILTER);
   // struct nfgenmsg (family, version 0, resource id 0), then the table's name.
   const body = Buffer.concat([Buffer.from([NFPROTO[family], 0, 0, 0]), attr(NFTA_TABLE_NAME, str(table))]);
   try {

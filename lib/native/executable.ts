@@ -2,10 +2,11 @@
 // we ship), a Node 24 single executable application (`make node`), or a script run from source.
 // The engines put the invoked name in different places; every caller asks here.
 import { basename, dirname, join } from 'node:path';
+import { bun } from './bun.ts';
 
 export type Engine = 'bun' | 'node';
 
-export const engine: Engine = process.versions.bun === undefined ? 'node' : 'bun';
+export const engine: Engine = bun === undefined ? 'node' : 'bun';
 
 /** True inside a single executable, false when a script is run from source. */
 export function isSingleExecutable(): boolean {

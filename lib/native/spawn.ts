@@ -3,7 +3,7 @@
 // Bun.spawn: node:child_process costs a plugin there 3-5 ms and 8 MB of memory more per
 // invocation (it loads the stream and net emulation). On Node, node:child_process, loaded only
 // when a process is started.
-import { engine } from './executable.ts';
+import { bun, type BunApi } from './bun.ts';
 
 export interface Exit {
   /** The exit status, or null when a signal ended the program. */
@@ -20,27 +20,13 @@ export interface SpawnOptions {
 
 /** Rejects with the system error (`code` ENOENT, ETXTBSY, ...) when the program cannot start. */
 export function runProgram(file: string, args: readonly string[], options: SpawnOptions = {}): Promise<Exit> {
-  return engine === 'bun' ? runOnBun(file, args, options) : runOnNode(file, args, options);
+  return bun ? runOnBun(bun, file, args, options) : runOnNode(file, args, options);
 }
 
-interface BunProcess {
-  readonly exited: Promise<number>;
-  readonly exitCode: number | null;
-  readonly signalCode: string | null;
-  readonly stdout: ReadableStream<Uint8Array>;
-  readonly stderr: ReadableStream<Uint8Array>;
-}
-
-interface BunRuntime {
-  spawn(cmd: string[], options: { stdin: Uint8Array; stdout: 'pipe'; stderr: 'pipe'; env?: NodeJS.ProcessEnv }): BunProcess;
-  readableStreamToBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array>;
-}
-
-async function runOnBun(file: string, args: readonly string[], { input = '', env }: SpawnOptions): Promise<Exit> {
-  const bun = (globalThis as unknown as { Bun: BunRuntime }).Bun;
+async function runOnBun(api: BunApi, file: string, args: readonly string[], { input = '', env }: SpawnOptions): Promise<Exit> {
   const stdin = typeof input === 'string' ? Buffer.from(input) : input;
-  const child = bun.spawn([file, ...args], { stdin, stdout: 'pipe', stderr: 'pipe', env: env ?? process.env });
-  const [stdout, stderr] = await Promise.all([bun.readableStreamToBytes(child.stdout), bun.readableStreamToBytes(child.stderr), child.exited]);
+  const child = api.spawn([file, ...args], { stdin, stdout: 'pipe', stderr: 'pipe', env: env ?? process.env });
+  const [stdout, stderr] = await Promise.all([api.readableStreamToBytes(child.stdout), api.readableStreamToBytes(child.stderr), child.exited]);
   return { code: child.exitCode, signal: child.signalCode, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) };
 }
 

@@ -11,8 +11,8 @@ BIN         := dist/bin
 NATIVE_DIR  := $(BIN)/.cni-ts
 EXE         := $(BIN)/cni-ts
 DEPS        := node_modules/.package-lock.json
-SOURCES     := $(shell find lib plugins ipam bin build conformance -name '*.ts' -not -path '*/generated/*' 2>/dev/null)
-VALIDATORS  := lib/config/generated/.stamp
+SOURCES     := $(shell find lib plugins ipam bin build conformance -name '*.ts' -not -name '*.generated.ts' 2>/dev/null)
+VALIDATORS  := build/.validators.stamp
 BC_ORDER    := build/bytecode-order.txt
 CNI_BIN_DIR ?= /opt/cni/bin
 NODE_BIN    := dist/node/bin
@@ -166,4 +166,4 @@ install: all
 	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
 
 clean:
-	rm -rf dist lib/config/generated
+	rm -rf dist build/.validators.stamp $$(find lib plugins ipam -name '*.generated.ts')

@@ -2,9 +2,9 @@
 // runtimeConfig.portMappings) through cnitool: ADD and DEL of one container; batches of ADDs,
 // then DELs, of every container at once; and ADD and DEL again with the rules of 1,000 other
 // port-mapped containers in the host's nat table (the reference's cost grows with them).
-import { planIptables } from '../lib/firewall/portmap/iptables-plan.ts';
-import { fastAddScript } from '../lib/firewall/portmap/iptables-script.ts';
-import type { ForwardSpec } from '../lib/firewall/portmap/types.ts';
+import { planIptables } from '../plugins/portmap/firewall/iptables-plan.ts';
+import { fastAddScript } from '../plugins/portmap/firewall/iptables-script.ts';
+import type { ForwardSpec } from '../plugins/portmap/firewall/types.ts';
 import { CONTAINERS, cnitool, inHost, type Lab, type SideLab } from './lab.ts';
 import { alternate, timed, timedBatch, type Row } from './measure.ts';
 
@@ -50,7 +50,7 @@ function preload(l: SideLab): void {
     const n = i + 2;
     const address = `10.250.${128 + (n >> 8)}.${n & 255}`;
     return {
-      attachment: { network: l.lists.chain.name, containerId: `present${i}`, ifname: 'eth0' },
+      attachment: { network: l.lists.chain.name, containerID: `present${i}`, ifname: 'eth0' },
       options: { snat: true, masqAll: false, markMasqBit: 13 },
       mappings: [{ hostPort: 10000 + i, containerPort: 80, protocol: 'tcp' }],
       ip: { family: 4, address, cidr: `${address}/17` },

@@ -1,8 +1,8 @@
-// Every schema that gets a validator generated at build time: the module, its export, and the
-// generated file the runtime code imports.
+// Every schema that gets a validator generated at build time: the module and its export. The
+// validator is written beside the schema as <schema>.generated.ts, which the runtime imports.
 export const VALIDATORS = [
-  { module: 'lib/config/schemas/netconf.ts', export: 'netConfSchema', out: 'lib/config/generated/netconf.ts' },
-  { module: 'ipam/host-local/schema.ts', export: 'hostLocalSchema', out: 'lib/config/generated/host-local.ts' },
-  { module: 'plugins/bridge/schema.ts', export: 'bridgeSchema', out: 'lib/config/generated/bridge.ts' },
-  { module: 'plugins/portmap/schema.ts', export: 'portmapSchema', out: 'lib/config/generated/portmap.ts' },
-] as const;
+  { module: 'lib/config/schemas/netconf.ts', export: 'netConfSchema' },
+  { module: 'ipam/host-local/schema.ts', export: 'hostLocalSchema' },
+  { module: 'plugins/bridge/schema.ts', export: 'bridgeSchema' },
+  { module: 'plugins/portmap/schema.ts', export: 'portmapSchema' },
+].map((v) => ({ ...v, out: v.module.replace(/\.ts$/, '.generated.ts') }));

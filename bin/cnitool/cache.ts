@@ -11,7 +11,7 @@ export const DEFAULT_CACHE_DIR = '/var/lib/cni';
 export type CniArgs = readonly (readonly [string, string])[];
 
 export interface Attachment {
-  readonly containerId: string;
+  readonly containerID: string;
   readonly network: string;
   readonly ifname: string;
   /** The network list's bytes at ADD time. */
@@ -26,11 +26,11 @@ export interface CacheEntry extends Attachment {
   readonly result?: Readonly<Record<string, unknown>>;
 }
 
-export function cacheFile(cacheDir: string, network: string, containerId: string, ifname: string): string {
-  if (network === '' || containerId === '' || ifname === '') {
-    throw new Error(`cache file path requires network name (${JSON.stringify(network)}), container ID (${JSON.stringify(containerId)}), and interface name (${JSON.stringify(ifname)})`);
+export function cacheFile(cacheDir: string, network: string, containerID: string, ifname: string): string {
+  if (network === '' || containerID === '' || ifname === '') {
+    throw new Error(`cache file path requires network name (${JSON.stringify(network)}), container ID (${JSON.stringify(containerID)}), and interface name (${JSON.stringify(ifname)})`);
   }
-  return join(cacheDir, 'results', `${network}-${containerId}-${ifname}`);
+  return join(cacheDir, 'results', `${network}-${containerID}-${ifname}`);
 }
 
 /** The file's bytes, as Go marshals the cachedInfo struct (struct order; maps inside sorted). */
@@ -39,7 +39,7 @@ export function encodeCacheEntry(e: CacheEntry): string {
   return goMarshal(
     inOrder({
       kind: CACHE_KIND,
-      containerId: e.containerId,
+      containerId: e.containerID,
       config: e.config,
       ifName: e.ifname,
       networkName: e.network,
@@ -52,14 +52,14 @@ export function encodeCacheEntry(e: CacheEntry): string {
 }
 
 export function writeCache(cacheDir: string, e: CacheEntry): void {
-  const file = cacheFile(cacheDir, e.network, e.containerId, e.ifname);
+  const file = cacheFile(cacheDir, e.network, e.containerID, e.ifname);
   mkdirSync(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
   writeFileSync(file, encodeCacheEntry(e), { mode: 0o600 });
 }
 
-export function deleteCache(cacheDir: string, network: string, containerId: string, ifname: string): void {
+export function deleteCache(cacheDir: string, network: string, containerID: string, ifname: string): void {
   try {
-    rmSync(cacheFile(cacheDir, network, containerId, ifname), { force: true });
+    rmSync(cacheFile(cacheDir, network, containerID, ifname), { force: true });
   } catch {
     // libcni ignores a failed removal
   }
@@ -73,7 +73,7 @@ export function decodeCacheEntry(raw: unknown): CacheEntry | undefined {
   const s = (v: unknown): string => (typeof v === 'string' ? v : '');
   const args = Array.isArray(raw.cniArgs) ? raw.cniArgs.map((p) => [s((p as unknown[])[0]), s((p as unknown[])[1])] as const) : undefined;
   return {
-    containerId: s(raw.containerId),
+    containerID: s(raw.containerId),
     network: s(raw.networkName),
     ifname: s(raw.ifName),
     config: Buffer.from(s(raw.config), 'base64'),
@@ -87,10 +87,10 @@ export function decodeCacheEntry(raw: unknown): CacheEntry | undefined {
 export type CacheRead = { readonly kind: 'none' } | { readonly kind: 'v1'; readonly entry: CacheEntry } | { readonly kind: 'legacy'; readonly raw: unknown };
 
 /** What the cache holds for an attachment: nothing, a cniCacheV1 entry, or a legacy bare result. */
-export function readCache(cacheDir: string, network: string, containerId: string, ifname: string): CacheRead {
+export function readCache(cacheDir: string, network: string, containerID: string, ifname: string): CacheRead {
   let text: string;
   try {
-    text = readFileSync(cacheFile(cacheDir, network, containerId, ifname), 'utf8');
+    text = readFileSync(cacheFile(cacheDir, network, containerID, ifname), 'utf8');
   } catch {
     return { kind: 'none' }; // libcni ignores read errors: there may be no cache
   }

@@ -11,7 +11,7 @@ import { humanResult } from './human.ts';
 import { addNetworkList, checkNetworkList, delNetworkList, gcNetworkList, statusNetworkList, type CniConfig, type GCAttachment, type RuntimeConf } from './libcni.ts';
 import { loadNetworkConf, type NetworkConfigList } from './netconf.ts';
 import { createNetns, deleteNetns } from './netns.ts';
-import { containerIdFor, readToolEnv } from './runtime-conf.ts';
+import { containerIDFor, readToolEnv } from './runtime-conf.ts';
 
 export interface ToolIO {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -49,7 +49,7 @@ class Tool {
     const env = readToolEnv(this.io.env, g.ifname);
     const cfg: CniConfig = { path: env.cniPath, cacheDir: g.cacheDir || this.io.env.CNI_CACHE_DIR || DEFAULT_CACHE_DIR };
     const rt: RuntimeConf | undefined =
-      netns === undefined ? undefined : { containerId: containerIdFor(netns), netns: resolveNetns(netns), ifname: env.ifname, args: env.cniArgs, capabilityArgs: env.capArgs };
+      netns === undefined ? undefined : { containerID: containerIDFor(netns), netns: resolveNetns(netns), ifname: env.ifname, args: env.cniArgs, capabilityArgs: env.capArgs };
     return { g, env, cfg, rt };
   }
 
@@ -103,7 +103,7 @@ export function buildProgram(io: ToolIO): Command {
       const { g, env, cfg, rt } = tool.context(cmd, netns);
       const r = await addNetworkList(cfg, tool.list(env.netconfPath, net), rt!);
       if (!r) return;
-      io.stdout(g.output === 'human' ? `added ${rt!.ifname} of ${rt!.containerId} in ${rt!.netns} to network "${net}"\n${humanResult(r.result)}` : formatResult(r.result, r.version));
+      io.stdout(g.output === 'human' ? `added ${rt!.ifname} of ${rt!.containerID} in ${rt!.netns} to network "${net}"\n${humanResult(r.result)}` : formatResult(r.result, r.version));
     });
 
   verb('check', 'Check network interface in a network namespace', true)
@@ -111,7 +111,7 @@ export function buildProgram(io: ToolIO): Command {
     .action(async (net: string, netns: string, _o: unknown, cmd: Command) => {
       const { g, env, cfg, rt } = tool.context(cmd, netns);
       await checkNetworkList(cfg, tool.list(env.netconfPath, net), rt!);
-      tool.ok(g, `ok: ${rt!.ifname} of ${rt!.containerId} on network "${net}" checks out`);
+      tool.ok(g, `ok: ${rt!.ifname} of ${rt!.containerID} on network "${net}" checks out`);
     });
 
   verb('del', 'Delete network interface from a network namespace', true)
@@ -119,7 +119,7 @@ export function buildProgram(io: ToolIO): Command {
     .action(async (net: string, netns: string, _o: unknown, cmd: Command) => {
       const { g, env, cfg, rt } = tool.context(cmd, netns);
       await delNetworkList(cfg, tool.list(env.netconfPath, net), rt!);
-      tool.ok(g, `deleted ${rt!.ifname} of ${rt!.containerId} from network "${net}"`);
+      tool.ok(g, `deleted ${rt!.ifname} of ${rt!.containerID} from network "${net}"`);
     });
 
   verb('gc', 'Garbage collect network interfaces', false)
@@ -131,7 +131,7 @@ export function buildProgram(io: ToolIO): Command {
     .option('--valid-netns <path>', "keep the attachment cnitool made in this netns, with the current ifname (repeatable)", collect)
     .action(async (net: string, _netns: string | undefined, o: { valid?: GCAttachment[]; validNetns?: string[] }, cmd: Command) => {
       const { g, env, cfg } = tool.context(cmd, undefined);
-      const fromNetns = (o.validNetns ?? []).map((p) => ({ containerID: containerIdFor(p), ifname: env.ifname }));
+      const fromNetns = (o.validNetns ?? []).map((p) => ({ containerID: containerIDFor(p), ifname: env.ifname }));
       const valid = o.valid || o.validNetns ? [...(o.valid ?? []), ...fromNetns] : undefined;
       await gcNetworkList(cfg, tool.list(env.netconfPath, net), valid);
       tool.ok(g, `gc done on network "${net}"${valid ? ` keeping ${valid.length} attachment(s)` : ''}`);

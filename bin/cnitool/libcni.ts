@@ -12,7 +12,7 @@ import { goMarshal, inOrder } from './gojson.ts';
 import type { NetworkConfigList, PluginConfig } from './netconf.ts';
 
 export interface RuntimeConf {
-  readonly containerId: string;
+  readonly containerID: string;
   readonly netns: string;
   readonly ifname: string;
   readonly args?: CniArgs;
@@ -56,7 +56,7 @@ function pluginEnv(cfg: CniConfig, command: string, rt: RuntimeConf | undefined)
   return {
     ...process.env,
     CNI_COMMAND: command,
-    CNI_CONTAINERID: rt?.containerId ?? '',
+    CNI_CONTAINERID: rt?.containerID ?? '',
     CNI_NETNS: rt?.netns ?? '',
     CNI_ARGS: (rt?.args ?? []).map(([k, v]) => `${k}=${v}`).join(';'),
     CNI_IFNAME: rt?.ifname ?? '',
@@ -107,7 +107,7 @@ async function run(cfg: CniConfig, plugin: PluginConfig, stdin: Buffer, env: Nod
 
 /** Converts a cached result (any version) to the list's version, as libcni hands it to DEL and CHECK. */
 function cachedResult(cfg: CniConfig, list: NetworkConfigList, rt: RuntimeConf): VersionedResult | undefined {
-  const c = readCache(cfg.cacheDir, list.name, rt.containerId, rt.ifname);
+  const c = readCache(cfg.cacheDir, list.name, rt.containerID, rt.ifname);
   if (c.kind === 'none') return undefined;
   const raw = c.kind === 'v1' ? c.entry.result : c.raw;
   if (c.kind === 'v1' && raw === undefined) return undefined;
@@ -123,7 +123,7 @@ function cachedResult(cfg: CniConfig, list: NetworkConfigList, rt: RuntimeConf):
 }
 
 function validateAttachment(list: NetworkConfigList, rt: RuntimeConf): void {
-  const err = validateContainerId(rt.containerId) ?? networkNameError(list.name) ?? validateIfname(rt.ifname);
+  const err = validateContainerId(rt.containerID) ?? networkNameError(list.name) ?? validateIfname(rt.ifname);
   if (err) throw err;
 }
 
@@ -150,7 +150,7 @@ export async function addNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
   }
   try {
     writeCache(cfg.cacheDir, {
-      containerId: rt.containerId,
+      containerID: rt.containerID,
       network: list.name,
       ifname: rt.ifname,
       config: list.bytes,
@@ -192,7 +192,7 @@ export async function delNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
       prev = cachedResult(cfg, list, rt);
     } catch {
       // an unreadable cache is removed and the DEL goes on without a prevResult
-      deleteCache(cfg.cacheDir, list.name, rt.containerId, rt.ifname);
+      deleteCache(cfg.cacheDir, list.name, rt.containerID, rt.ifname);
     }
   }
   for (const plugin of [...list.plugins].reverse()) {
@@ -202,7 +202,7 @@ export async function delNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
       throw wrap(`plugin ${describe(plugin)} failed (delete): `, err);
     }
   }
-  if (rt.containerId !== '' && rt.ifname !== '') deleteCache(cfg.cacheDir, list.name, rt.containerId, rt.ifname);
+  if (rt.containerID !== '' && rt.ifname !== '') deleteCache(cfg.cacheDir, list.name, rt.containerID, rt.ifname);
 }
 
 /**
@@ -214,12 +214,12 @@ export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, val
   const errors: string[] = [];
   const keep = new Set((valid ?? []).map((a) => `${a.containerID}\n${a.ifname}`));
   for (const a of cachedAttachments(cfg.cacheDir)) {
-    if (a.network !== list.name || keep.has(`${a.containerId}\n${a.ifname}`)) continue;
-    const rt: RuntimeConf = { containerId: a.containerId, netns: a.netns, ifname: a.ifname, args: a.cniArgs, capabilityArgs: a.capabilityArgs };
+    if (a.network !== list.name || keep.has(`${a.containerID}\n${a.ifname}`)) continue;
+    const rt: RuntimeConf = { containerID: a.containerID, netns: a.netns, ifname: a.ifname, args: a.cniArgs, capabilityArgs: a.capabilityArgs };
     try {
       await delNetworkList(cfg, list, rt);
     } catch (err) {
-      errors.push(`failed to delete stale attachment ${a.containerId} ${a.ifname}: ${errorText(err)}`);
+      errors.push(`failed to delete stale attachment ${a.containerID} ${a.ifname}: ${errorText(err)}`);
     }
   }
   if (versionAtLeast(list.cniVersion, '1.1.0')) {

@@ -8,7 +8,7 @@ export const DEFAULT_NETCONF_DIR = '/etc/cni/net.d';
 export const DEFAULT_IFNAME = 'eth0';
 
 /** cnitool's container ID: "cnitool-" + hex of the first 10 bytes of SHA-512(absolute netns path). */
-export function containerIdFor(netns: string): string {
+export function containerIDFor(netns: string): string {
   return `cnitool-${createHash('sha512').update(resolve(netns)).digest('hex').slice(0, 20)}`;
 }
 

@@ -3,7 +3,7 @@
 import { CniError } from '../../lib/cni/errors.ts';
 import type { IPConfig } from '../../lib/cni/result.ts';
 import { compareIP, formatIP, formatIPWithPrefix, ipEqual, parseIP, type IPAddr } from '../../lib/ip/index.ts';
-import type { IpStore, Owner } from '../../lib/store/types.ts';
+import type { IpStore, Owner } from './store/types.ts';
 import { candidates } from './iterator.ts';
 import type { Range } from './range.ts';
 import { rangeFor, rangeSetString, type RangeSet } from './rangeset.ts';

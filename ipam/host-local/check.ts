@@ -7,6 +7,6 @@ import { diskDeps, ownerOf, withStore, type Deps } from './deps.ts';
 export async function check(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
   if (!withStore(deps, conf, false, false, (store) => store.findByID(ownerOf(req)))) {
-    throw new Error(`host-local: Failed to find address added by container ${req.containerId}`);
+    throw new Error(`host-local: Failed to find address added by container ${req.containerID}`);
   }
 }

@@ -4,8 +4,8 @@ import { parseCniArgs } from '../../lib/cni/args.ts';
 import { invalidConfig } from '../../lib/cni/errors.ts';
 import type { Route } from '../../lib/cni/result.ts';
 import { decodeConfig, type ConfigSpec } from '../../lib/config/decode.ts';
-import { validate } from '../../lib/config/generated/host-local.ts';
-import type { Attachment } from '../../lib/config/schemas/netconf.ts';
+import { validate } from './schema.generated.ts';
+import type { AttachmentRef } from '../../lib/cni/attachment.ts';
 import { compareIP, formatIP, formatIPWithPrefix, parseIP, parseIPWithPrefix, type IPAddr } from '../../lib/ip/index.ts';
 import { atLeast } from '../../lib/cni/version.ts';
 import type { RangeInput, SubnetInput } from './range.ts';
@@ -29,7 +29,7 @@ export interface HostLocalConfig {
    * GC only: the attachments to keep. libcni always sends the key, as null when no attachment is
    * valid; undefined means the key is absent, so nothing is known to be stale.
    */
-  readonly validAttachments: readonly Attachment[] | undefined;
+  readonly validAttachments: readonly AttachmentRef[] | undefined;
 }
 
 const spec: ConfigSpec<HostLocalWire> = { schema: hostLocalSchema, validate };

@@ -3,7 +3,7 @@
 // Runs under the store lock, keeps going past a failure and reports all of them at the end.
 import { CniError, Code, toCniError } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { ownerKey, type Reservation } from '../../lib/store/types.ts';
+import { ownerKey, type Reservation } from './store/types.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
 

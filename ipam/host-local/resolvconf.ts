@@ -2,7 +2,7 @@
 // each nameserver line, the last domain, every search and options field; comments skipped.
 import { readFileSync } from 'node:fs';
 import type { DNS } from '../../lib/cni/result.ts';
-import { ioError } from '../../lib/store/fsio.ts';
+import { ioError } from './store/fsio.ts';
 
 export function parseResolvConfText(text: string): DNS {
   const dns: { nameservers?: string[]; domain?: string; search?: string[]; options?: string[] } = {};

@@ -6,7 +6,7 @@ export type Command = (typeof COMMANDS)[number];
 
 export interface CmdEnv {
   readonly command: string;
-  readonly containerId: string;
+  readonly containerID: string;
   readonly netns: string;
   readonly ifname: string;
   readonly args: string;
@@ -26,7 +26,7 @@ interface VarSpec {
 // together in this order, and a present but invalid one fails at once.
 const VARS: readonly VarSpec[] = [
   { name: 'CNI_COMMAND', field: 'command', requiredFor: COMMANDS },
-  { name: 'CNI_CONTAINERID', field: 'containerId', requiredFor: ['ADD', 'CHECK', 'DEL'], validate: validateContainerId },
+  { name: 'CNI_CONTAINERID', field: 'containerID', requiredFor: ['ADD', 'CHECK', 'DEL'], validate: validateContainerId },
   { name: 'CNI_NETNS', field: 'netns', requiredFor: ['ADD', 'CHECK'] },
   { name: 'CNI_IFNAME', field: 'ifname', requiredFor: ['ADD', 'CHECK', 'DEL'], validate: validateIfname },
   { name: 'CNI_ARGS', field: 'args', requiredFor: [] },

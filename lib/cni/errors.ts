@@ -57,3 +57,12 @@ export function combineErrors(errors: readonly unknown[]): CniError {
   const rest = errors.slice(1).map((e) => (e as Error).message ?? String(e));
   return new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '), { cause: new AggregateError(errors) });
 }
+
+/**
+ * Waits for every job, whatever fails (DEL, GC and rollbacks do all they can), then throws the
+ * failures as one error, if there were any.
+ */
+export async function settleAll(jobs: readonly (Promise<unknown> | undefined)[]): Promise<void> {
+  const failed = (await Promise.allSettled(jobs)).flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (failed.length > 0) throw combineErrors(failed);
+}

@@ -5,7 +5,7 @@ import type { Result } from './result.ts';
 
 export interface Request<C> {
   readonly command: Command;
-  readonly containerId: string;
+  readonly containerID: string;
   readonly netns: string;
   readonly ifname: string;
   /** CNI_ARGS, undecoded: each plugin declares the keys it understands. */

@@ -107,7 +107,7 @@ async function dispatch<C>(plugin: Plugin<C>, io: PluginIO): Promise<string> {
   const config = plugin.parseConfig(raw, env, command);
   const req: Request<C> = {
     command,
-    containerId: env.containerId,
+    containerID: env.containerID,
     netns: env.netns,
     ifname: env.ifname,
     args: env.args,

@@ -1,10 +1,9 @@
 // iptables through its save/restore tools: one iptables-restore per change, one iptables-save
 // per listing, whatever the number of rules.
+import type { Family } from '../ip/index.ts';
 import { runTool } from './run.ts';
 
-export type IpFamily = 4 | 6;
-
-const tool = (family: IpFamily, kind: 'save' | 'restore'): string => `${family === 6 ? 'ip6tables' : 'iptables'}-${kind}`;
+const tool = (family: Family, kind: 'save' | 'restore'): string => `${family === 6 ? 'ip6tables' : 'iptables'}-${kind}`;
 
 /** One table as iptables-save prints it: every chain (built-in or not) and its rules, in order. */
 export interface IptablesTable {
@@ -30,7 +29,7 @@ export function parseIptablesSave(text: string): IptablesTable {
 }
 
 /** Lists one table (`nat`, `filter`, ...) of one family. */
-export async function iptablesSave(family: IpFamily, table: string): Promise<IptablesTable> {
+export async function iptablesSave(family: Family, table: string): Promise<IptablesTable> {
   return parseIptablesSave(await runTool(tool(family, 'save'), ['-t', table]));
 }
 
@@ -38,6 +37,6 @@ export async function iptablesSave(family: IpFamily, table: string): Promise<Ipt
  * Applies a restore script (`*table`, `:CHAIN - [0:0]`, `-A/-I/-D ...`, `COMMIT`) atomically without
  * flushing the tables it names. Beware: declaring an existing chain flushes that chain.
  */
-export async function iptablesRestore(family: IpFamily, script: string): Promise<void> {
+export async function iptablesRestore(family: Family, script: string): Promise<void> {
   await runTool(tool(family, 'restore'), ['-w', '--noflush'], script);
 }

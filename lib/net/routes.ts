@@ -66,6 +66,21 @@ export function listRoutesRequest(family?: Family): Request {
   return { type: RTM.GETROUTE, flags: F.DUMP, body: rtmsg({ family: family === undefined ? 0 : afOf(family) }) };
 }
 
+/** RTM_GETROUTE for one destination, as `ip route get` asks which link a packet would leave by. */
+export function routeGetRequest(address: string): Request {
+  const ip = parseAddr(address);
+  return { type: RTM.GETROUTE, flags: 0, body: Buffer.concat([rtmsg({ family: afOf(ip.family), dstLen: ip.family === 4 ? 32 : 128 }), attr(RTA.DST, ipBytes(ip))]) };
+}
+
+/** The outgoing link of a route-get answer. */
+export function routeOifOf(parts: readonly Buffer[]): number | undefined {
+  for (const p of parts) {
+    const oif = parseAttrs(p, 12).get(RTA.OIF);
+    if (oif) return readU32(oif, 0);
+  }
+  return undefined;
+}
+
 /** `oif` must be resolved to an ifindex first. */
 export function routeRequest(op: 'add' | 'delete', r: RouteSpec & { oif?: number }, o: RouteAddOptions = {}): Request {
   const { ip, prefixLen } = parseCidr(r.dst);

@@ -9,8 +9,8 @@ import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
 import { withBackend } from '../../lib/firewall/backend.ts';
-import { setupMasq, teardownMasq } from '../../lib/firewall/masq-apply.ts';
-import { setupSpoofCheck, spoofRefID, teardownSpoofCheck } from '../../lib/firewall/spoofcheck.ts';
+import { setupMasq, teardownMasq } from './masq/apply.ts';
+import { setupSpoofCheck, spoofRefID, teardownSpoofCheck } from './spoofcheck/apply.ts';
 import type { Family } from '../../lib/ip/index.ts';
 import { openNetlink, readSysctl, writeSysctl, type Link, type Netlink } from '../../lib/net/index.ts';
 import { ensureBridge, requireBridge } from './bridge.ts';
@@ -116,7 +116,7 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
     const result: Result = { cniVersion: CURRENT_VERSION, interfaces };
 
     if (conf.macspoofchk) {
-      const refID = spoofRefID(req.containerId, req.ifname);
+      const refID = spoofRefID(req.containerID, req.ifname);
       undo.push('spoof check', () => teardownSpoofCheck([refID]));
       await setupSpoofCheck(pair.host.name, pair.container.mac, refID);
     }

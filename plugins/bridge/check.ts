@@ -7,7 +7,7 @@ import { delegate } from '../../lib/cni/delegate.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, IPConfig, Route } from '../../lib/cni/result.ts';
 import { withBackend } from '../../lib/firewall/backend.ts';
-import { missingMasq } from '../../lib/firewall/masq-apply.ts';
+import { missingMasq } from './masq/apply.ts';
 import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
 import { openNetlink, RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';

@@ -7,14 +7,15 @@ import { CniError, Code, invalidConfig } from '../../lib/cni/errors.ts';
 import type { DNS } from '../../lib/cni/result.ts';
 import { atLeast } from '../../lib/cni/version.ts';
 import { decodeConfig, type ConfigSpec } from '../../lib/config/decode.ts';
-import { validate } from '../../lib/config/generated/bridge.ts';
-import { validAttachments, type Attachment } from '../../lib/config/schemas/netconf.ts';
+import { validate } from './schema.generated.ts';
+import type { Attachment } from '../../lib/cni/attachment.ts';
+import type { Backend } from '../../lib/firewall/backend.ts';
+import { validAttachments } from '../../lib/config/schemas/netconf.ts';
 import { parseMAC } from '../../lib/ip/index.ts';
 import { bridgeSchema, type BridgeWire, type VlanTrunkWire } from './schema.ts';
 
 export const DEFAULT_BRIDGE = 'cni0';
 
-export type MasqBackend = 'iptables' | 'nftables';
 
 export interface BridgeConfig {
   readonly cniVersion: string;
@@ -26,7 +27,7 @@ export interface BridgeConfig {
   readonly forceAddress: boolean;
   readonly ipMasq: boolean;
   /** Unset: chosen at ADD time as the reference does (iptables unless only nftables works). */
-  readonly ipMasqBackend?: MasqBackend;
+  readonly ipMasqBackend?: Backend;
   /** 0: the kernel's default. */
   readonly mtu: number;
   readonly hairpinMode: boolean;

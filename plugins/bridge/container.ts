@@ -4,7 +4,6 @@ import type { Result } from '../../lib/cni/result.ts';
 import { parseIPWithPrefix } from '../../lib/ip/index.ts';
 import type { Netlink } from '../../lib/net/index.ts';
 import { hasCode, readSysctl, withNetns, writeSysctl } from '../../lib/net/index.ts';
-import { settleAddresses } from '../../lib/net/settle.ts';
 
 const DAD_SETTLE_MS = 5000;
 
@@ -72,7 +71,7 @@ export async function configureContainer(nl: Netlink, netns: string, ifname: str
     throw new Error(`failed to set "${ifname}" UP: ${err.message}`, { cause: err });
   });
   if (gw[6] !== undefined) {
-    await settleAddresses(nl, ifname, DAD_SETTLE_MS).catch((err: Error) => {
+    await nl.settleAddresses(ifname, DAD_SETTLE_MS).catch((err: Error) => {
       throw new Error(`failed to settle addresses for "${ifname}": ${err.message}`, { cause: err });
     });
   }

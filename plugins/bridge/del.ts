@@ -7,8 +7,8 @@ import { delegate } from '../../lib/cni/delegate.ts';
 import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
-import { teardownMasq, type MasqAddress } from '../../lib/firewall/masq-apply.ts';
-import { spoofRefID, teardownSpoofCheck } from '../../lib/firewall/spoofcheck.ts';
+import { teardownMasq, type MasqAddress } from './masq/apply.ts';
+import { spoofRefID, teardownSpoofCheck } from './spoofcheck/apply.ts';
 import { hasCode, openNetlink, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
 import { masqAddress, masqAddresses, masqInstance, mergeAddresses } from './firewall.ts';
@@ -76,7 +76,7 @@ export async function del(req: Request<BridgeConfig>): Promise<void> {
   // RCU grace period (10-30 ms) when it closes its netlink socket. After it, the waits added up.
   const deletion = removeLink?.();
   const ipam = layer3 ? delegate(req, conf.ipamType, 'DEL') : undefined;
-  const spoof = conf.macspoofchk ? teardownSpoofCheck([spoofRefID(req.containerId, req.ifname)]) : undefined;
+  const spoof = conf.macspoofchk ? teardownSpoofCheck([spoofRefID(req.containerID, req.ifname)]) : undefined;
   const masq =
     layer3 && conf.ipMasq
       ? teardownMasq(masqInstance(req), mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e)))

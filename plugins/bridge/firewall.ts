@@ -2,8 +2,8 @@
 // attachment they belong to.
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { IPConfig } from '../../lib/cni/result.ts';
-import type { MasqInstance } from '../../lib/firewall/masq-apply.ts';
-import type { MasqAddress } from '../../lib/firewall/masq-iptables.ts';
+import type { MasqInstance } from './masq/apply.ts';
+import type { MasqAddress } from './masq/iptables-plan.ts';
 import { formatIP, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
 import type { BridgeConfig } from './config.ts';
 
@@ -25,4 +25,4 @@ export function mergeAddresses(...lists: readonly (readonly MasqAddress[])[]): M
 }
 
 /** The attachment the masquerade rules are made for, checked for and removed for. */
-export const masqInstance = (req: Request<BridgeConfig>): MasqInstance => ({ network: req.config.name, ifname: req.ifname, containerID: req.containerId });
+export const masqInstance = (req: Request<BridgeConfig>): MasqInstance => ({ network: req.config.name, ifname: req.ifname, containerID: req.containerID });

@@ -4,8 +4,8 @@
 import { delegate } from '../../lib/cni/delegate.ts';
 import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { gcMasq } from '../../lib/firewall/masq-apply.ts';
-import { gcSpoofCheck, spoofRefID } from '../../lib/firewall/spoofcheck.ts';
+import { gcMasq } from './masq/apply.ts';
+import { gcSpoofCheck, spoofRefID } from './spoofcheck/apply.ts';
 import { openNetlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
 

@@ -2,7 +2,7 @@
 // preserveDefaultVlan, the access VLAN as PVID + untagged, trunk VIDs tagged, and VID 1 native
 // when there is a trunk but no access VLAN.
 import type { Netlink } from '../../lib/net/index.ts';
-import { listPortVlansRequest, parsePortVlans, portVlanRequest, type PortVlan } from '../../lib/net/vlan.ts';
+import type { PortVlan } from '../../lib/net/index.ts';
 
 export interface VlanPlan {
   readonly vlan: number;
@@ -25,15 +25,15 @@ export async function setupPortVlans(nl: Netlink, index: number, name: string, p
   if (!wantsVlans(p)) return;
   if (!p.preserveDefaultVlan) {
     try {
-      const ports = (await nl.request(listPortVlansRequest(), 'failed to list bridge vlans')).map(parsePortVlans);
-      for (const v of ports.find((x) => x.index === index)?.vlans ?? []) {
-        await nl.request(portVlanRequest('delete', index, v), `failed to delete vlan ${v.vid}`);
-      }
+      const ports = await nl.listPortVlans();
+      for (const v of ports.find((x) => x.index === index)?.vlans ?? []) await nl.deletePortVlan(index, v);
     } catch (err) {
       throw new Error(`failed to remove default vlan on interface "${name}": ${(err as Error).message}`, { cause: err });
     }
   }
   for (const v of portVlans(p)) {
-    await nl.request(portVlanRequest('add', index, v), `failed to setup vlan tag ${v.vid} on interface "${name}"`);
+    await nl.addPortVlan(index, v).catch((err: Error) => {
+      throw new Error(`failed to setup vlan tag ${v.vid} on interface "${name}": ${err.message}`, { cause: err });
+    });
   }
 }

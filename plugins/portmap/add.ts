@@ -16,10 +16,10 @@ export async function add(req: Request<PortmapConfig>): Promise<Result> {
   const specs = conf.containerIPs.map((ip) => forwardSpec(req, ip));
   const forward = withPortmapBackend(conf, async (backend) => {
     if (backend === 'nftables') {
-      const { nftForward } = await import('../../lib/firewall/portmap/nft.ts');
+      const { nftForward } = await import('./firewall/nft.ts');
       await Promise.all(specs.map((s) => nftForward(s)));
     } else {
-      const { iptablesForward } = await import('../../lib/firewall/portmap/iptables.ts');
+      const { iptablesForward } = await import('./firewall/iptables.ts');
       await Promise.all(specs.map((s) => iptablesForward(s)));
     }
   });

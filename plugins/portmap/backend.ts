@@ -2,7 +2,8 @@
 // backend.ts) tries iptables before probing anything, except when backend-specific options
 // make the host's default matter before any rule is written.
 import { iptablesUsable, nftablesUsable, withBackend } from '../../lib/firewall/backend.ts';
-import { checkBackend, type Backend, type PortmapConfig } from './config.ts';
+import type { Backend } from '../../lib/firewall/backend.ts';
+import { checkBackend, type PortmapConfig } from './config.ts';
 
 /** The reference default: iptables unless it is unusable and nftables is usable. */
 async function defaultBackend(): Promise<Backend> {

@@ -17,10 +17,10 @@ export async function check(req: Request<PortmapConfig>): Promise<void> {
       const v = s.ip.family === 6 ? 'ipv6' : 'ipv4';
       try {
         if (backend === 'nftables') {
-          const { nftCheck } = await import('../../lib/firewall/portmap/nft.ts');
+          const { nftCheck } = await import('./firewall/nft.ts');
           await nftCheck(s);
         } else {
-          const { iptablesCheck } = await import('../../lib/firewall/portmap/iptables.ts');
+          const { iptablesCheck } = await import('./firewall/iptables.ts');
           await iptablesCheck(s);
         }
       } catch (err) {

@@ -6,13 +6,14 @@ import { invalidConfig } from '../../lib/cni/errors.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
 import type { Result } from '../../lib/cni/result.ts';
 import { decodeConfig, type ConfigSpec } from '../../lib/config/decode.ts';
-import { validate } from '../../lib/config/generated/portmap.ts';
-import { validAttachments, type Attachment as AttachmentWire } from '../../lib/config/schemas/netconf.ts';
+import { validate } from './schema.generated.ts';
+import type { Attachment } from '../../lib/cni/attachment.ts';
+import type { Backend } from '../../lib/firewall/backend.ts';
+import { validAttachments } from '../../lib/config/schemas/netconf.ts';
 import { formatIP, parseIP, parseIPWithPrefix } from '../../lib/ip/index.ts';
-import type { ContainerIP, HostIP, PortMapping, PortmapOptions, Protocol } from '../../lib/firewall/portmap/types.ts';
+import type { ContainerIP, HostIP, PortMapping, PortmapOptions, Protocol } from './firewall/types.ts';
 import { portmapSchema, type PortMapEntryWire, type PortmapWire } from './schema.ts';
 
-export type Backend = 'iptables' | 'nftables';
 
 export const DEFAULT_MARK_BIT = 13;
 
@@ -28,7 +29,7 @@ export interface PortmapConfig {
   readonly prevResult?: Result;
   /** The first v4 and the first v6 address of the previous result that belong to CNI_IFNAME. */
   readonly containerIPs: readonly ContainerIP[];
-  readonly validAttachments: readonly AttachmentWire[];
+  readonly validAttachments: readonly Attachment[];
 }
 
 const spec: ConfigSpec<PortmapWire> = { schema: portmapSchema, validate };

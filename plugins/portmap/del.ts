@@ -3,8 +3,8 @@
 // are removed from what the mappings say ADD made, falling back to a listing when that is not
 // all there; the UDP conntrack entries for the host ports go too (reference #1190).
 import type { Request } from '../../lib/cni/plugin.ts';
-import { entryRules, dnatChainName } from '../../lib/firewall/portmap/iptables-plan.ts';
-import { expectedKeys, keysOf } from '../../lib/firewall/portmap/nft-plan.ts';
+import { entryRules, dnatChainName } from './firewall/iptables-plan.ts';
+import { expectedKeys, keysOf } from './firewall/nft-plan.ts';
 import { withPortmapBackend } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
 import { flushUdp } from './flush.ts';
@@ -18,7 +18,7 @@ export async function del(req: Request<PortmapConfig>): Promise<void> {
   const base = { attachment: a, options: conf.options, mappings: conf.mappings };
   await withPortmapBackend(conf, async (backend) => {
     if (backend === 'nftables') {
-      const { nftUnforward } = await import('../../lib/firewall/portmap/nft.ts');
+      const { nftUnforward } = await import('./firewall/nft.ts');
       await Promise.all(
         families.map((family) => {
           const ip = conf.containerIPs.find((i) => i.family === family);
@@ -28,7 +28,7 @@ export async function del(req: Request<PortmapConfig>): Promise<void> {
         }),
       );
     } else {
-      const { iptablesUnforward } = await import('../../lib/firewall/portmap/iptables.ts');
+      const { iptablesUnforward } = await import('./firewall/iptables.ts');
       const results = await Promise.allSettled(families.map((family) => iptablesUnforward(a, family, entryRules(base, family, dnatChainName(a)))));
       // As the reference: a family whose tables cannot be used is skipped, unless none can be.
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

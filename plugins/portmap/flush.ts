@@ -1,12 +1,12 @@
 // Stale UDP conntrack entries for the mapped host ports (reference #1190): flushed after ADD
 // has set its rules and after DEL has removed them. A failure is logged, never fatal.
-import type { PortMapping } from '../../lib/firewall/portmap/types.ts';
+import type { PortMapping } from './firewall/types.ts';
 
 export async function flushUdp(mappings: readonly PortMapping[], family: 4 | 6): Promise<void> {
   const ports = [...new Set(mappings.filter((m) => m.protocol === 'udp').map((m) => m.hostPort))];
   if (ports.length === 0) return;
   try {
-    const { deleteConntrackByDstPort, IPPROTO } = await import('../../lib/firewall/conntrack.ts');
+    const { deleteConntrackByDstPort, IPPROTO } = await import('./conntrack.ts');
     await deleteConntrackByDstPort(family, IPPROTO.udp, ports);
   } catch (err) {
     process.stderr.write(`failed to delete stale UDP conntrack entries for ports ${ports.join(',')} (IPv${family}): ${(err as Error).message}\n`);

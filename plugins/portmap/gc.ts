@@ -8,15 +8,15 @@ import type { PortmapConfig } from './config.ts';
 
 export async function gc(req: Request<PortmapConfig>): Promise<void> {
   const conf = req.config;
-  const keep = conf.validAttachments.map((v) => ({ network: conf.name, containerId: v.containerID, ifname: v.ifname }));
+  const keep = conf.validAttachments;
   const [ipt, nft] = await Promise.all([iptablesUsable(), nftablesUsable()]);
   const jobs: Promise<void>[] = [];
   if (ipt) {
-    const { iptablesCollect } = await import('../../lib/firewall/portmap/iptables.ts');
-    for (const family of [4, 6] as const) jobs.push(iptablesCollect(conf.name, family, keep.map((k) => k.containerId)));
+    const { iptablesCollect } = await import('./firewall/iptables.ts');
+    for (const family of [4, 6] as const) jobs.push(iptablesCollect(conf.name, family, keep.map((k) => k.containerID)));
   }
   if (nft) {
-    const { nftCollect } = await import('../../lib/firewall/portmap/nft.ts');
+    const { nftCollect } = await import('./firewall/nft.ts');
     for (const family of [4, 6] as const) jobs.push(nftCollect(conf.name, family, keep));
   }
   const failed = (await Promise.allSettled(jobs)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');

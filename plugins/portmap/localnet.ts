@@ -2,13 +2,12 @@
 // be DNATed across it (127/8 is otherwise a martian there). Like the reference it is never
 // reverted: other containers behind the same link may rely on it.
 import { openNetlink, writeSysctl } from '../../lib/net/index.ts';
-import { routeGetOif } from '../../lib/net/route-get.ts';
 
 export async function enableRouteLocalnet(containerAddress: string): Promise<void> {
   const nl = await openNetlink();
   let name: string;
   try {
-    const oif = await routeGetOif(nl, containerAddress);
+    const oif = await nl.routeGetOif(containerAddress);
     if (oif === undefined) return;
     name = (await nl.getLink(oif)).name;
   } catch {

@@ -1,11 +1,11 @@
 // The plain data the firewall planners take, from the loaded configuration and the request.
 import type { Request } from '../../lib/cni/plugin.ts';
-import type { Attachment, ContainerIP, ForwardSpec } from '../../lib/firewall/portmap/types.ts';
+import type { Attachment, ContainerIP, ForwardSpec } from './firewall/types.ts';
 import type { PortmapConfig } from './config.ts';
 
 export const attachmentOf = (req: Request<PortmapConfig>): Attachment => ({
   network: req.config.name,
-  containerId: req.containerId,
+  containerID: req.containerID,
   ifname: req.ifname,
 });
 

@@ -8,7 +8,7 @@ export const REFERENCE_DIR = '/usr/lib/cni';
 
 export interface Invocation {
   readonly command: string;
-  readonly containerId?: string;
+  readonly containerID?: string;
   readonly netns?: string;
   readonly ifname?: string;
   readonly args?: string;
@@ -29,7 +29,7 @@ export function cniEnv(inv: Invocation): NodeJS.ProcessEnv {
   const set = (k: string, v: string | undefined): void => {
     if (v !== undefined) env[k] = v;
   };
-  set('CNI_CONTAINERID', inv.containerId);
+  set('CNI_CONTAINERID', inv.containerID);
   set('CNI_NETNS', inv.netns);
   set('CNI_IFNAME', inv.ifname);
   set('CNI_ARGS', inv.args);

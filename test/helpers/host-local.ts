@@ -76,7 +76,7 @@ function invocation(w: World, command: string, stdin: object, c: Call): Invocati
   const netns = c.netns ?? w.netns;
   return {
     command,
-    containerId: c.id ?? 'dummy',
+    containerID: c.id ?? 'dummy',
     ifname: c.ifname ?? 'eth0',
     path: REFERENCE_DIR,
     stdin,

@@ -1,6 +1,6 @@
 // The reference portmap tests' fixture (portmap_iptables_test.go, portmap_nftables_test.go): one
 // container with these mappings and addresses, loaded through our config parser.
-import type { ContainerIP } from '../../lib/firewall/portmap/types.ts';
+import type { ContainerIP } from '../../plugins/portmap/firewall/types.ts';
 import { loadConfig } from '../../plugins/portmap/config.ts';
 
 export const V4: ContainerIP = { family: 4, address: '10.0.0.2', cidr: '10.0.0.2/24' };

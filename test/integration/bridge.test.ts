@@ -44,7 +44,7 @@ function run(w: World, c: Call): Outcome {
   const netns = typeof c.ctr === 'string' ? c.ctr : c.ctr.path;
   return execPluginIn(w.host, c.bin ?? 'bridge', {
     command: c.command,
-    containerId: c.id ?? 'ctr1',
+    containerID: c.id ?? 'ctr1',
     netns,
     ifname: c.ifname ?? 'eth0',
     path: c.bin ? REFERENCE_DIR : BIN_DIR,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCnitool } from '../../bin/cnitool/cli.ts';
-import { containerIdFor } from '../../bin/cnitool/runtime-conf.ts';
+import { containerIDFor } from '../../bin/cnitool/runtime-conf.ts';
 import { BIN_DIR, REFERENCE_DIR } from '../helpers/exec.ts';
 
 const DIRS = [REFERENCE_DIR, BIN_DIR].filter((d) => existsSync(join(d, 'host-local')) && existsSync(join(d, 'portmap')));
@@ -56,7 +56,7 @@ for (const cniPath of DIRS) {
       const result = JSON.parse(add.out) as { cniVersion: string; ips: { address: string }[] };
       assert.is(result.ips[0]!.address, '10.77.0.2/24');
       assert.not.ok(add.out.endsWith('\n'), 'printed like Go: no trailing newline');
-      const id = containerIdFor(s.paths[0]!);
+      const id = containerIDFor(s.paths[0]!);
       assert.equal(s.cacheFiles(), [`chain-${id}-eth0`]);
       const cached = JSON.parse(readFileSync(join(s.dir, 'cache', 'results', `chain-${id}-eth0`), 'utf8')) as Record<string, unknown>;
       assert.is(cached.kind, 'cniCacheV1');
@@ -81,7 +81,7 @@ for (const cniPath of DIRS) {
       assert.is(s.ipamFiles().length, 2);
       const gc = await cnitool(['gc', 'chain', '--valid-netns', s.paths[1]!], s.env);
       assert.is(gc.code, 0, gc.err);
-      assert.equal(s.cacheFiles(), [`chain-${containerIdFor(s.paths[1]!)}-eth0`]);
+      assert.equal(s.cacheFiles(), [`chain-${containerIDFor(s.paths[1]!)}-eth0`]);
       assert.equal(s.ipamFiles(), ['10.77.0.3']);
       const all = await cnitool(['gc', 'chain'], s.env);
       assert.is(all.code, 0, all.err);

@@ -30,7 +30,7 @@ test('make install puts the executable, its native code and a link per plugin in
 const addHostLocal = (dataDir: string) =>
   execPlugin(join(binDir, 'host-local'), {
     command: 'ADD',
-    containerId: 'install-test',
+    containerID: 'install-test',
     netns: '/var/run/netns/unused',
     ifname: 'eth0',
     path: binDir,

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { BIN_DIR, errorOf, type Outcome } from '../helpers/exec.ts';
 import { cleanup, execPluginIn, inNetns, makeNetns, tempDir, type Netns } from '../helpers/netns.ts';
 import { makeWorld, request, startServer, type World } from '../helpers/portmap-net.ts';
-import { dnatChainName } from '../../lib/firewall/portmap/iptables-plan.ts';
+import { dnatChainName } from '../../plugins/portmap/firewall/iptables-plan.ts';
 
 // PORTMAP_CHAIN_BRIDGE_DIR runs the chain after another bridge + host-local (e.g. /usr/lib/cni) to tell portmap failures from bridge ones.
 const BRIDGE_DIR = process.env.PORTMAP_CHAIN_BRIDGE_DIR ?? BIN_DIR;
@@ -31,7 +31,7 @@ function chainFor(w: World, dataDir: string, backend: string) {
   });
   const exec = (plugin: string, command: string, pod: Pod, stdin: object): Outcome => {
     const dir = plugin === 'portmap' ? BIN_DIR : BRIDGE_DIR;
-    return execPluginIn(w.host, resolve(dir, plugin), { command, containerId: pod.id, netns: pod.ns.path, ifname: 'eth0', path: dir, stdin });
+    return execPluginIn(w.host, resolve(dir, plugin), { command, containerID: pod.id, netns: pod.ns.path, ifname: 'eth0', path: dir, stdin });
   };
   return {
     add(pod: Pod, mappings: object[]): void {
@@ -85,7 +85,7 @@ for (const backend of ['iptables', 'nftables']) {
       assert.is(request(w.host, 'tcp', podAddr(pod), 80), `A ${gw}`, 'direct');
       ok(c.check(pod, maps));
       if (backend === 'iptables') {
-        const chain = dnatChainName({ network: 'chainnet', containerId: 'pod-a' });
+        const chain = dnatChainName({ network: 'chainnet', containerID: 'pod-a' });
         inNetns(w.host, 'iptables', '-t', 'nat', '-D', chain, '-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', `${podAddr(pod)}:80`);
         assert.match(errorOf(c.check(pod, maps)).msg, /could not check ipv4 dnat/);
       }

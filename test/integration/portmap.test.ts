@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { BIN_DIR, cniEnv, errorOf, type Outcome } from '../helpers/exec.ts';
 import { cleanup, execPluginIn, inNetns, tryInNetns } from '../helpers/netns.ts';
 import { makeWorld, request, startServer, type Container, type World } from '../helpers/portmap-net.ts';
-import { dnatChainName } from '../../lib/firewall/portmap/iptables-plan.ts';
+import { dnatChainName } from '../../plugins/portmap/firewall/iptables-plan.ts';
 
 const BIN = resolve(BIN_DIR, 'portmap');
 const built = existsSync(BIN);
@@ -33,7 +33,7 @@ function conf(c: Container | undefined, mappings: Mapping[] | undefined, extra: 
 }
 
 function run(w: World, command: string, id: string, c: Container | undefined, stdin: object, netns = c?.ns.path ?? w.containers[0]?.ns.path ?? ''): Outcome {
-  return execPluginIn(w.host, BIN, { command, containerId: id, netns, ifname: 'eth0', path: BIN_DIR, stdin });
+  return execPluginIn(w.host, BIN, { command, containerID: id, netns, ifname: 'eth0', path: BIN_DIR, stdin });
 }
 
 function ok(o: Outcome): Outcome {
@@ -156,7 +156,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     ok(run(w, 'CHECK', 'a', a, conf(a, maps, extra)));
     assert.is(errorOf(run(w, 'CHECK', 'a', undefined, conf(undefined, maps, extra))).msg, 'Required prevResult missing');
     if (backend === 'iptables') {
-      const chain = dnatChainName({ network: 'pmnet', containerId: 'a' });
+      const chain = dnatChainName({ network: 'pmnet', containerID: 'a' });
       inNetns(w.host, 'iptables', '-t', 'nat', '-D', chain, '-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', `${a.ip4}:80`);
     } else {
       const handle = /dnat to .* # handle (\d+)/.exec(inNetns(w.host, 'nft', '-a', 'list', 'table', 'ip', 'cni_hostport'))![1]!;
@@ -179,7 +179,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
       const rules = natRules(w).join('\n');
       assert.ok(rules.includes('--dports 8081'));
       assert.not.ok(rules.includes('--dports 8082'));
-      assert.not.ok(rules.includes(dnatChainName({ network: 'pmnet', containerId: 'c2' })));
+      assert.not.ok(rules.includes(dnatChainName({ network: 'pmnet', containerID: 'c2' })));
       assert.ok(rules.includes('--dports 8083'));
     } else {
       const table = nftTable(w);
@@ -219,7 +219,7 @@ t('44/48/49: the iptables layout, exactly as the reference writes it', () => {
   const a = w.addContainer();
   const ports = Array.from({ length: 16 }, (_, i) => ({ hostPort: 9000 + i, containerPort: 80, protocol: 'tcp' }));
   ok(run(w, 'ADD', 'a', a, conf(a, [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, ...ports], { markMasqBit: 5 })));
-  const chain = dnatChainName({ network: 'pmnet', containerId: 'a' });
+  const chain = dnatChainName({ network: 'pmnet', containerID: 'a' });
   const rules = natRules(w);
   for (const line of [
     `:${chain} - [0:0]`,
@@ -304,9 +304,9 @@ t('interop: Debian Go portmap and ours remove each other\'s mappings (iptables)'
   const server = await startServer(a.ns, 'tcp', 80, 'A');
   const [h1] = w.hostAddrs;
   const maps = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, { hostPort: 8053, containerPort: 53, protocol: 'udp' }];
-  const chain = dnatChainName({ network: 'pmnet', containerId: 'a' });
+  const chain = dnatChainName({ network: 'pmnet', containerID: 'a' });
   const refRun = (command: string): Outcome =>
-    execPluginIn(w.host, REF, { command, containerId: 'a', netns: a.ns.path, ifname: 'eth0', path: '/usr/lib/cni', stdin: conf(a, maps) });
+    execPluginIn(w.host, REF, { command, containerID: 'a', netns: a.ns.path, ifname: 'eth0', path: '/usr/lib/cni', stdin: conf(a, maps) });
   try {
     ok(refRun('ADD'));
     const refLayout = natRules(w);

@@ -13,7 +13,7 @@ const PLUGIN_NAMES = readFileSync(resolve(BIN_DIR, '../plugins.txt'), 'utf8').sp
 const PLUGIN = 'host-local';
 const VERSIONS = '["0.1.0","0.2.0","0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]';
 
-const attach = { containerId: 'proto-ctr', netns: '/var/run/netns/does-not-matter', ifname: 'eth0', path: BIN_DIR };
+const attach = { containerID: 'proto-ctr', netns: '/var/run/netns/does-not-matter', ifname: 'eth0', path: BIN_DIR };
 const conf = (extra: object = {}): object => ({ cniVersion: '1.0.0', name: 'proto-net', type: PLUGIN, ...extra });
 const run = (inv: Invocation) => execPlugin(PLUGIN, inv);
 
@@ -42,9 +42,9 @@ test('errors are 4-space indented JSON on stdout without a trailing newline, exi
 });
 
 const envCases: [string, Invocation, number, string, string?][] = [
-  ['DEL without ifname and path', { command: 'DEL', containerId: 'c' }, 4, 'required env variables [CNI_IFNAME,CNI_PATH] missing'],
+  ['DEL without ifname and path', { command: 'DEL', containerID: 'c' }, 4, 'required env variables [CNI_IFNAME,CNI_PATH] missing'],
   ['GC without CNI_PATH', { command: 'GC' }, 4, 'required env variables [CNI_PATH] missing'],
-  ['a bad container ID', { ...attach, command: 'ADD', containerId: 'a b' }, 4, 'invalid characters in containerID', 'a b'],
+  ['a bad container ID', { ...attach, command: 'ADD', containerID: 'a b' }, 4, 'invalid characters in containerID', 'a b'],
   ['a long ifname', { ...attach, command: 'ADD', ifname: 'x'.repeat(16) }, 4, 'interface name is too long', 'interface name should be less than 16 characters'],
   ['an ifname with a slash', { ...attach, command: 'DEL', ifname: 'a/b' }, 4, 'interface name contains / or : or whitespace characters'],
   ['an unknown command', { ...attach, command: 'FOO', stdin: conf() }, 4, 'unknown CNI_COMMAND: FOO'],
@@ -118,7 +118,7 @@ test('environment errors read exactly like the reference plugin\'s', () => {
     { command: 'ADD' },
     // Debian's 1.1.1 reads and checks the config before the container ID and ifname (newer skels
     // check the environment first), so these carry a valid config to compare the same check.
-    { ...attach, command: 'ADD', containerId: '-x', stdin: conf() },
+    { ...attach, command: 'ADD', containerID: '-x', stdin: conf() },
     { ...attach, command: 'ADD', ifname: 'a:b', stdin: conf() },
     { ...attach, command: 'CHECK', stdin: conf({ cniVersion: '0.3.0' }) },
     { ...attach, command: 'DEL', stdin: '{"name":"x","cniVersion":"1.0.0"' },

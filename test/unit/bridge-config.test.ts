@@ -94,8 +94,9 @@ test('parseBridgeConf: ADD-time refusals, which DEL and GC do not make', () => {
 
 test('parseBridgeConf: GC reads both attachment keys', () => {
   const att = [{ containerID: 'a', ifname: 'eth0' }];
-  assert.equal(parse({ cniVersion: '1.1.0', 'cni.dev/attachments': att }, '', 'GC').validAttachments, att);
-  assert.equal(parse({ cniVersion: '1.1.0', 'cni.dev/valid-attachments': att }, '', 'GC').validAttachments, att);
+  const want = [{ network: 'net', containerID: 'a', ifname: 'eth0' }];
+  assert.equal(parse({ cniVersion: '1.1.0', 'cni.dev/attachments': att }, '', 'GC').validAttachments, want);
+  assert.equal(parse({ cniVersion: '1.1.0', 'cni.dev/valid-attachments': att }, '', 'GC').validAttachments, want);
 });
 
 test.run();

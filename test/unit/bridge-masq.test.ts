@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
-import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, ruleText, ruleTokens } from '../../lib/firewall/masq-iptables.ts';
-import { planNftDelete, planNftMasqSetup, staleNftMasqRules } from '../../lib/firewall/masq-nft.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, ruleText, ruleTokens } from '../../plugins/bridge/masq/iptables-plan.ts';
+import { planNftDelete, planNftMasqSetup, staleNftMasqRules } from '../../plugins/bridge/masq/nft-plan.ts';
 import { attachmentComment } from '../../lib/firewall/names.ts';
 import type { NftRule } from '../../lib/firewall/nft-listing.ts';
 import { masqAddresses } from '../../plugins/bridge/firewall.ts';

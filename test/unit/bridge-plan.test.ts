@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { NftObject } from '../../lib/firewall/nft-listing.ts';
-import { planSpoofSetup, planSpoofTeardown, spoofIface, spoofRefID, spoofRefIDs } from '../../lib/firewall/spoofcheck-plan.ts';
+import { planSpoofSetup, planSpoofTeardown, spoofIface, spoofRefID, spoofRefIDs } from '../../plugins/bridge/spoofcheck/plan.ts';
 import { listPortVlansRequest, parsePortVlans, portVlanRequest } from '../../lib/net/vlan.ts';
 import { calcGateways } from '../../plugins/bridge/gateway.ts';
 import { portVlans } from '../../plugins/bridge/vlan.ts';

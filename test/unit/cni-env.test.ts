@@ -16,7 +16,7 @@ function envError(env: Record<string, string>): CniError {
 
 test('readCmdEnv reads every variable of a complete ADD', () => {
   const e = readCmdEnv({ ...full, CNI_ARGS: 'IgnoreUnknown=1' });
-  assert.equal(e, { command: 'ADD', containerId: 'c1', netns: '/var/run/netns/x', ifname: 'eth0', args: 'IgnoreUnknown=1', path: '/opt/cni/bin', netnsOverride: '' });
+  assert.equal(e, { command: 'ADD', containerID: 'c1', netns: '/var/run/netns/x', ifname: 'eth0', args: 'IgnoreUnknown=1', path: '/opt/cni/bin', netnsOverride: '' });
 });
 
 const missingCases: [string, Record<string, string>, string][] = [

@@ -6,7 +6,7 @@ import type { Result } from '../../lib/cni/result.ts';
 import { runPlugin } from '../../lib/cni/skel.ts';
 import type { PluginIO } from '../../lib/cni/stdio.ts';
 import { decodeConfig } from '../../lib/config/decode.ts';
-import { netConfSpec, type NetConf } from '../../lib/config/netconf.ts';
+import { netConfSpec, type NetConf } from '../helpers/netconf.ts';
 
 const RESULT: Result = {
   cniVersion: '1.1.0',

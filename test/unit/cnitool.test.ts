@@ -10,7 +10,7 @@ import { decodeCacheEntry, encodeCacheEntry } from '../../bin/cnitool/cache.ts';
 import { goMarshal, inOrder } from '../../bin/cnitool/gojson.ts';
 import { buildOneConfig, parseAddOutput } from '../../bin/cnitool/libcni.ts';
 import { confListFromBytes, loadNetworkConf } from '../../bin/cnitool/netconf.ts';
-import { containerIdFor, parseCniArgs, readToolEnv } from '../../bin/cnitool/runtime-conf.ts';
+import { containerIDFor, parseCniArgs, readToolEnv } from '../../bin/cnitool/runtime-conf.ts';
 
 const throws = (fn: () => unknown, msg: string | RegExp): void => {
   try {
@@ -23,10 +23,10 @@ const throws = (fn: () => unknown, msg: string | RegExp): void => {
   assert.unreachable('expected an error');
 };
 
-test('containerIdFor hashes the absolute netns path like cnitool (first 10 bytes of SHA-512)', () => {
+test('containerIDFor hashes the absolute netns path like cnitool (first 10 bytes of SHA-512)', () => {
   const want = `cnitool-${createHash('sha512').update('/var/run/netns/ns1').digest('hex').slice(0, 20)}`;
-  assert.is(containerIdFor('/var/run/netns/ns1'), want);
-  assert.is(containerIdFor('/var/run/netns/../netns/ns1'), want);
+  assert.is(containerIDFor('/var/run/netns/ns1'), want);
+  assert.is(containerIDFor('/var/run/netns/../netns/ns1'), want);
   assert.is(want.length, 28);
 });
 
@@ -86,13 +86,13 @@ test('loadNetworkConf: .conflist first in lexical order, then .conf/.json up-con
 test('buildOneConfig injects name, cniVersion, prevResult and only the declared capabilities', () => {
   const list = confListFromBytes(Buffer.from('{"name":"net","cniVersion":"0.4.0","plugins":[{"type":"portmap","name":"ignored","capabilities":{"portMappings":true,"mac":false}}]}'));
   const prev = parseAddOutput(Buffer.from('{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.0.0.2/24"}],"dns":{}}'), '0.4.0');
-  const rt = { containerId: 'c', netns: '/n', ifname: 'eth0', capabilityArgs: { portMappings: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }], mac: 'x', other: 1 } };
+  const rt = { containerID: 'c', netns: '/n', ifname: 'eth0', capabilityArgs: { portMappings: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }], mac: 'x', other: 1 } };
   const out = buildOneConfig(list, list.plugins[0]!, prev, rt).toString();
   assert.is(
     out,
     '{"capabilities":{"mac":false,"portMappings":true},"cniVersion":"0.4.0","name":"net","prevResult":{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.0.0.2/24"}],"dns":{}},"runtimeConfig":{"portMappings":[{"containerPort":2,"hostPort":1,"protocol":"tcp"}]},"type":"portmap"}',
   );
-  const none = buildOneConfig(list, list.plugins[0]!, undefined, { containerId: 'c', netns: '/n', ifname: 'eth0' }).toString();
+  const none = buildOneConfig(list, list.plugins[0]!, undefined, { containerID: 'c', netns: '/n', ifname: 'eth0' }).toString();
   assert.not.ok(none.includes('runtimeConfig') || none.includes('prevResult'));
 });
 
@@ -104,7 +104,7 @@ test('parseAddOutput: a result without cniVersion takes the config version', () 
 
 test('the cache file is libcni cniCacheV1: struct order, base64 config, omitempty, maps sorted', () => {
   const text = encodeCacheEntry({
-    containerId: 'c1',
+    containerID: 'c1',
     network: 'net',
     ifname: 'eth0',
     config: Buffer.from('{"name":"net"}'),
@@ -118,8 +118,8 @@ test('the cache file is libcni cniCacheV1: struct order, base64 config, omitempt
     '{"kind":"cniCacheV1","containerId":"c1","config":"eyJuYW1lIjoibmV0In0=","ifName":"eth0","networkName":"net","netns":"/var/run/netns/x","cniArgs":[["IgnoreUnknown","1"]],"capabilityArgs":{"portMappings":[]},"result":{"cniVersion":"1.0.0","ips":[{"address":"10.0.0.2/24","interface":2}]}}',
   );
   const back = decodeCacheEntry(JSON.parse(text))!;
-  assert.equal([back.containerId, back.network, back.ifname, back.config.toString(), back.cniArgs], ['c1', 'net', 'eth0', '{"name":"net"}', [['IgnoreUnknown', '1']]]);
-  assert.is(encodeCacheEntry({ containerId: 'c', network: 'n', ifname: 'i', config: Buffer.alloc(0), netns: '' }), '{"kind":"cniCacheV1","containerId":"c","config":"","ifName":"i","networkName":"n"}');
+  assert.equal([back.containerID, back.network, back.ifname, back.config.toString(), back.cniArgs], ['c1', 'net', 'eth0', '{"name":"net"}', [['IgnoreUnknown', '1']]]);
+  assert.is(encodeCacheEntry({ containerID: 'c', network: 'n', ifname: 'i', config: Buffer.alloc(0), netns: '' }), '{"kind":"cniCacheV1","containerId":"c","config":"","ifName":"i","networkName":"n"}');
   assert.is(decodeCacheEntry({ kind: 'other' }), undefined);
 });
 

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import AjvModule, { type JSONSchemaType } from 'ajv';
 import { decodeConfig, fieldName, type ConfigSpec } from '../../lib/config/decode.ts';
 import { foldKeys } from '../../lib/config/fold.ts';
-import { netConfSpec, validAttachments } from '../../lib/config/netconf.ts';
+import { validAttachments } from '../../lib/config/schemas/netconf.ts';
+import { netConfSpec } from '../helpers/netconf.ts';
 import type { CniError } from '../../lib/cni/errors.ts';
 
 interface Sample {
@@ -115,8 +116,8 @@ test('the generated netconf validator rejects a non-string name with code 7', ()
 test('validAttachments prefers the spec key and falls back to the legacy one', () => {
   const a = [{ containerID: 'c', ifname: 'eth0' }];
   const b = [{ containerID: 'd', ifname: 'eth0' }];
-  assert.equal(validAttachments(decodeConfig({ name: 'n', 'cni.dev/valid-attachments': a, 'cni.dev/attachments': b }, netConfSpec)), a);
-  assert.equal(validAttachments(decodeConfig({ name: 'n', 'cni.dev/attachments': b }, netConfSpec)), b);
+  assert.equal(validAttachments(decodeConfig({ name: 'n', 'cni.dev/valid-attachments': a, 'cni.dev/attachments': b }, netConfSpec)), [{ network: 'n', ...a[0]! }]);
+  assert.equal(validAttachments(decodeConfig({ name: 'n', 'cni.dev/attachments': b }, netConfSpec)), [{ network: 'n', ...b[0]! }]);
   assert.equal(validAttachments(decodeConfig({ name: 'n' }, netConfSpec)), []);
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatIP, parseIP, type IPAddr } from '../../lib/ip/index.ts';
-import { memoryStore, type MemoryStore } from '../../lib/store/memory.ts';
+import { memoryStore, type MemoryStore } from '../../ipam/host-local/store/memory.ts';
 import { allocate, allocateAll } from '../../ipam/host-local/allocator.ts';
 import { candidates } from '../../ipam/host-local/iterator.ts';
 import { canonicalizeRangeSet, type RangeSet } from '../../ipam/host-local/rangeset.ts';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CniError } from '../../lib/cni/errors.ts';
-import { openDiskStore, type DiskStore } from '../../lib/store/disk.ts';
-import { entryName } from '../../lib/store/owner-index.ts';
+import { openDiskStore, type DiskStore } from '../../ipam/host-local/store/disk.ts';
+import { entryName } from '../../ipam/host-local/store/owner-index.ts';
 
 const test = suite('host-local disk store');
 let root = '';

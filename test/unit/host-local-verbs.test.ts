@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { CniError } from '../../lib/cni/errors.ts';
-import { memoryStore, type MemoryStore } from '../../lib/store/memory.ts';
+import { memoryStore, type MemoryStore } from '../../ipam/host-local/store/memory.ts';
 import { add } from '../../ipam/host-local/add.ts';
 import { check } from '../../ipam/host-local/check.ts';
 import { loadConfig, type HostLocalConfig } from '../../ipam/host-local/config.ts';
@@ -24,7 +24,7 @@ function deps(store: MemoryStore, writable = true): Deps {
 
 function req(ipam: Record<string, unknown>, id = 'c1', ifname = 'eth0', extra: Record<string, unknown> = {}): Request<HostLocalConfig> {
   const raw = { cniVersion: '1.1.0', name: 'n', type: 'host-local', ipam: { type: 'host-local', ...ipam }, ...extra };
-  return { command: 'ADD', containerId: id, netns: '/x', ifname, args: '', cniPath: [], stdin: Buffer.from(''), environ: {}, config: loadConfig(raw, '') };
+  return { command: 'ADD', containerID: id, netns: '/x', ifname, args: '', cniPath: [], stdin: Buffer.from(''), environ: {}, config: loadConfig(raw, '') };
 }
 
 const dual = { ranges: [[{ subnet: '10.0.0.0/24' }], [{ subnet: '2001:db8::/64' }]], routes: [{ dst: '0.0.0.0/0', gw: '10.0.0.1' }] };

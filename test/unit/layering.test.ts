@@ -1,5 +1,6 @@
-// The layers stay honest: lib/ serves every plugin and knows none of them, and the pure planners
-// (rules computed from data, unit-tested as text) never reach the kernel, a process or the disk.
+// The layers stay honest: lib/ serves every plugin and knows none of them, holds only what two or
+// more plugins or tools share, and the pure planners (rules computed from data, unit-tested as
+// text) never reach the kernel, a process or the disk.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'uvu';
@@ -10,8 +11,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'generated' ? [] : sources(p);
-    return e.name.endsWith('.ts') ? [p] : [];
+    if (e.isDirectory()) return sources(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.generated.ts') ? [p] : [];
   });
 }
 
@@ -22,22 +23,51 @@ function importsOf(file: string): string[] {
   return specs.map((s) => (s.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), s)) : s));
 }
 
+/** Who a file belongs to: a plugin, a tool (bin/<tool>, the conformance suite), or lib itself. */
+function ownerOf(file: string): string {
+  const m = /^(plugins\/[^/]+|ipam\/[^/]+|conformance|bin\/[^/.]+)/.exec(file);
+  return m?.[1] === 'bin/cni-conformance' ? 'conformance' : (m?.[1] ?? 'lib');
+}
+
+/** For each lib module, the plugins and tools that use it, directly or through other lib modules. */
+function libUsers(): Map<string, Set<string>> {
+  const files = ['lib', 'plugins', 'ipam', 'bin', 'conformance'].flatMap(sources);
+  const known = new Set(files);
+  const imports = new Map(files.map((f) => [f, importsOf(f).filter((i) => known.has(i))]));
+  const users = new Map<string, Set<string>>(files.filter((f) => f.startsWith('lib/')).map((f) => [f, new Set()]));
+  const visit = (file: string, owner: string, seen: Set<string>): void => {
+    for (const i of imports.get(file) ?? []) {
+      if (!i.startsWith('lib/') || seen.has(i)) continue;
+      seen.add(i);
+      users.get(i)!.add(owner);
+      visit(i, owner, seen);
+    }
+  };
+  for (const f of files) if (ownerOf(f) !== 'lib') visit(f, ownerOf(f), new Set());
+  return users;
+}
+
 test('lib/ never imports a plugin, the entry points, the tools or the tests', () => {
   const bad = sources('lib').flatMap((f) => importsOf(f).filter((i) => /^(plugins|ipam|bin|conformance|test|e2e|bench)\//.test(i)).map((i) => `${f} -> ${i}`));
   assert.equal(bad, []);
 });
 
+test('every lib module is used by two or more plugins or tools (else it lives with its one user)', () => {
+  const lonely = [...libUsers()].filter(([, u]) => u.size < 2).map(([f, u]) => `${f}: ${[...u].join(', ') || 'no user'}`);
+  assert.equal(lonely, []);
+});
+
 const PLANNERS = [
-  'lib/firewall/masq-iptables.ts',
-  'lib/firewall/masq-nft.ts',
+  'plugins/bridge/masq/iptables-plan.ts',
+  'plugins/bridge/masq/nft-plan.ts',
   'lib/firewall/nft-listing.ts',
-  'lib/firewall/spoofcheck-plan.ts',
-  'lib/firewall/portmap/iptables-plan.ts',
-  'lib/firewall/portmap/iptables-script.ts',
-  'lib/firewall/portmap/nft-plan.ts',
-  'lib/firewall/portmap/types.ts',
+  'plugins/bridge/spoofcheck/plan.ts',
+  'plugins/portmap/firewall/iptables-plan.ts',
+  'plugins/portmap/firewall/iptables-script.ts',
+  'plugins/portmap/firewall/nft-plan.ts',
+  'plugins/portmap/firewall/types.ts',
 ];
-const EFFECTFUL = /^(node:(child_process|fs|net|dgram)|netlink|lib\/(net|native|store)\/|lib\/firewall\/(run|iptables|nft|nft-netlink|backend|conntrack)\.ts$)/;
+const EFFECTFUL = /^(node:(child_process|fs|net|dgram)|netlink|lib\/(net|native)\/|ipam\/host-local\/store\/|lib\/firewall\/(run|iptables|nft|nft-netlink|backend)\.ts$|plugins\/portmap\/conntrack\.ts$)/;
 
 test('rule planners import nothing that runs a process, touches the kernel or the disk', () => {
   const bad = PLANNERS.flatMap((f) => {

@@ -102,10 +102,10 @@ test('loadConfig: prevResult of an older version is converted', () => {
 });
 
 test('loadConfig: valid attachments from either key', () => {
-  assert.equal(loadConfig({ ...base, 'cni.dev/attachments': [{ containerID: 'a', ifname: 'eth0' }] }, 'eth0').validAttachments, [{ containerID: 'a', ifname: 'eth0' }]);
+  assert.equal(loadConfig({ ...base, 'cni.dev/attachments': [{ containerID: 'a', ifname: 'eth0' }] }, 'eth0').validAttachments, [{ network: 'test', containerID: 'a', ifname: 'eth0' }]);
 });
 
-const env = (command: string): CmdEnv => ({ command, containerId: 'c', netns: '', ifname: 'eth0', args: '', path: '', netnsOverride: '' });
+const env = (command: string): CmdEnv => ({ command, containerID: 'c', netns: '', ifname: 'eth0', args: '', path: '', netnsOverride: '' });
 
 test('plugin.parseConfig: ADD and DEL errors carry the reference prefix, CHECK errors not', () => {
   const raw = pm([{ hostPort: 0, containerPort: 80, protocol: 'tcp' }]);

@@ -3,16 +3,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
-import { entryComment, markText, planIptables, sharedChains, trimComment } from '../../lib/firewall/portmap/iptables-plan.ts';
-import { checkScript, fastAddScript, fastDelScript, quoteArg, slowAddScript, slowDelScript, delTargets } from '../../lib/firewall/portmap/iptables-script.ts';
-import type { ContainerIP, ForwardSpec, PortmapOptions } from '../../lib/firewall/portmap/types.ts';
+import { entryComment, markText, planIptables, sharedChains, trimComment } from '../../plugins/portmap/firewall/iptables-plan.ts';
+import { checkScript, fastAddScript, fastDelScript, quoteArg, slowAddScript, slowDelScript, delTargets } from '../../plugins/portmap/firewall/iptables-script.ts';
+import type { ContainerIP, ForwardSpec, PortmapOptions } from '../../plugins/portmap/firewall/types.ts';
 import { referenceConf, V4, V6 } from '../helpers/portmap-fixtures.ts';
 
 const ID = 'icee6giejonei6sohng6ahngee7laquohquee9shiGo7fohferakah3Feiyoolu2pei7ciPhoh7shaoX6vai3vuf0ahfaeng8yohb9ceu0daez5hashee8ooYai5wa3y';
 const conf = referenceConf({ conditionsV4: ['-a', 'b'], conditionsV6: ['-c', 'd'] });
 
 const spec = (ip: ContainerIP, options: Partial<PortmapOptions> = {}): ForwardSpec => ({
-  attachment: { network: conf.name, containerId: ID, ifname: 'foo' },
+  attachment: { network: conf.name, containerID: ID, ifname: 'foo' },
   options: { ...conf.options, ...options },
   mappings: conf.mappings,
   ip,
@@ -132,7 +132,7 @@ test('planIptables: 16 ports make two entry rules (15 + 1); identical rules appe
 test('trimComment: 255 bytes at most, cut to 253 plus "..."', () => {
   assert.is(trimComment('x'.repeat(255)), 'x'.repeat(255));
   assert.is(trimComment('x'.repeat(256)), `${'x'.repeat(253)}...`);
-  assert.is(entryComment({ network: 'n', containerId: 'c' }), 'dnat name: "n" id: "c"');
+  assert.is(entryComment({ network: 'n', containerID: 'c' }), 'dnat name: "n" id: "c"');
 });
 
 test('quoteArg: quotes what iptables-restore would split or unescape', () => {
@@ -143,7 +143,7 @@ test('quoteArg: quotes what iptables-restore would split or unescape', () => {
 });
 
 const small = (): ForwardSpec => ({
-  attachment: { network: 'net', containerId: 'c1', ifname: 'eth0' },
+  attachment: { network: 'net', containerID: 'c1', ifname: 'eth0' },
   options: { snat: true, masqAll: false, markMasqBit: 13 },
   mappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
   ip: V4,

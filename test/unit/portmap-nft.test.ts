@@ -2,22 +2,22 @@
 // verdict-map elements, for the reference test's mappings.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { keyBytes } from '../../lib/firewall/portmap/nft-netlink.ts';
-import { listedElements } from '../../lib/firewall/portmap/nft.ts';
-import { dnChain, expectedKeys, instanceComment, instanceHash, masqChain, planNftAdd, planNftDel, skeleton } from '../../lib/firewall/portmap/nft-plan.ts';
-import type { ContainerIP, ForwardSpec } from '../../lib/firewall/portmap/types.ts';
+import { keyBytes } from '../../plugins/portmap/firewall/nft-netlink.ts';
+import { listedElements } from '../../plugins/portmap/firewall/nft.ts';
+import { dnChain, expectedKeys, instanceComment, instanceHash, masqChain, planNftAdd, planNftDel, skeleton } from '../../plugins/portmap/firewall/nft-plan.ts';
+import type { ContainerIP, ForwardSpec } from '../../plugins/portmap/firewall/types.ts';
 import { referenceConf, V4, V6 } from '../helpers/portmap-fixtures.ts';
 import { hash16 } from '../../lib/firewall/names.ts';
 
 const conf = referenceConf({ backend: 'nftables', conditionsV4: ['a', 'b'], conditionsV6: ['c', 'd'] });
-const A = { network: 'test', containerId: 'icee6giejonei6so', ifname: 'foo' };
+const A = { network: 'test', containerID: 'icee6giejonei6so', ifname: 'foo' };
 const spec = (ip: ContainerIP, snat = true): ForwardSpec => ({ attachment: A, options: { ...conf.options, snat }, mappings: conf.mappings, ip });
 
 test('instance identity: hash16(network)-hash16(ifname:id), as the reference ipmasq nft comments', () => {
   assert.is(instanceHash(A), `${hash16('test')}-${hash16('foo:icee6giejonei6so')}`);
   assert.is(dnChain(A), `dn-${instanceHash(A)}`);
   assert.is(instanceComment(A), `${instanceHash(A)}, net: test, if: foo, id: icee6giejonei6so`);
-  assert.is(instanceComment({ ...A, containerId: 'x'.repeat(200) }).length, 128);
+  assert.is(instanceComment({ ...A, containerID: 'x'.repeat(200) }).length, 128);
 });
 
 test('skeleton: the reference table and chains, prerouting/output on fib daddr type local', () => {

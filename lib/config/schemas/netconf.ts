@@ -1,6 +1,7 @@
 // The fields every plugin configuration shares (the reference's types.PluginConf), as one
 // schema from which the TypeScript type is checked and the build-time validator generated.
 import type { JSONSchemaType } from 'ajv';
+import { attachmentOf, type Attachment, type AttachmentRef } from '../../cni/attachment.ts';
 
 export interface DnsConf {
   nameservers?: string[];
@@ -9,19 +10,14 @@ export interface DnsConf {
   options?: string[];
 }
 
-export interface Attachment {
-  containerID: string;
-  ifname: string;
-}
-
 /** What every plugin's configuration has, whatever else it declares. */
 export interface CommonConf {
   cniVersion: string;
   name: string;
   type: string;
   prevResult?: Record<string, unknown>;
-  'cni.dev/valid-attachments'?: Attachment[];
-  'cni.dev/attachments'?: Attachment[];
+  'cni.dev/valid-attachments'?: AttachmentRef[];
+  'cni.dev/attachments'?: AttachmentRef[];
 }
 
 export interface NetConf extends CommonConf {
@@ -34,7 +30,7 @@ export interface NetConf extends CommonConf {
 
 /** The attachments a GC must keep: the spec's key, or the legacy key libcni also sends. */
 export const validAttachments = (conf: CommonConf): Attachment[] =>
-  conf['cni.dev/valid-attachments'] ?? conf['cni.dev/attachments'] ?? [];
+  (conf['cni.dev/valid-attachments'] ?? conf['cni.dev/attachments'] ?? []).map((ref) => attachmentOf(conf.name, ref));
 
 const stringList = { type: 'array', items: { type: 'string' }, nullable: true } as const;
 

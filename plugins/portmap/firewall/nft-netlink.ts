@@ -1,13 +1,13 @@
 // Reading a few nftables objects straight from the kernel (nfnetlink), without an nft process:
 // whether a chain exists, and which chain a verdict-map element points to. Each is one
 // non-dump request, so a DEL's reads cost the same with one container mapped or thousands.
-import type { Family } from '../../ip/index.ts';
-import { parseIP } from '../../ip/index.ts';
-import { ipBytes } from '../../net/addr.ts';
-import { F, IPPROTO, NLA_F_NESTED, attr, nfgenmsg, parseAttrs, readStr, str } from '../../net/codec.ts';
-import { hasCode } from '../../net/errors.ts';
-import { NETLINK, openSocket, type RtSocket } from '../../net/socket.ts';
-import { nftMsgType as msgType } from '../nft-netlink.ts';
+import type { Family } from '../../../lib/ip/index.ts';
+import { parseIP } from '../../../lib/ip/index.ts';
+import { ipBytes } from '../../../lib/net/addr.ts';
+import { F, IPPROTO, NLA_F_NESTED, attr, nfgenmsg, parseAttrs, readStr, str } from '../../../lib/net/codec.ts';
+import { hasCode } from '../../../lib/net/errors.ts';
+import { NETLINK, openSocket, type RtSocket } from '../../../lib/net/socket.ts';
+import { nftMsgType as msgType } from '../../../lib/firewall/nft-netlink.ts';
 import type { MapKey } from './nft-plan.ts';
 
 const NFT_MSG_GETCHAIN = 4;

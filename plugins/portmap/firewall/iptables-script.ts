@@ -6,7 +6,7 @@
 // an ADD over the reference's) or a shared chain is missing (the first ADD of a host); the slow
 // path then works from an iptables-save listing. DEL is the same: delete exactly the entry rules
 // the plan says ADD made, else work from the listing.
-import type { IptablesTable } from '../iptables.ts';
+import type { IptablesTable } from '../../../lib/firewall/iptables.ts';
 import { OLD_TOP_SNAT, TOP_DNAT, type IptablesPlan, type Rule } from './iptables-plan.ts';
 
 /** One argument as iptables-restore reads it: double quotes, with \ and " escaped, when needed. */

@@ -1,7 +1,7 @@
 // File primitives of the store: exclusive durable create, directory fsync, tolerant reads, and
 // file system errors worded the way Go words them ("open /x: permission denied").
 import { closeSync, constants, fsyncSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { CniError, Code } from '../cni/errors.ts';
+import { CniError, Code } from '../../../lib/cni/errors.ts';
 
 const O_EXCL_CREATE = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
 

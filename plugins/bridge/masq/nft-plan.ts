@@ -1,8 +1,8 @@
 // ipMasq on nftables, as pure planning: the reference's `inet cni_plugins_masquerade` table, its
 // rules and their hashed comments (bit-identical), as `nft -f` text. The executor is masq-apply.ts.
-import type { MasqAddress } from './masq-iptables.ts';
-import { attachmentComment, networkHash } from './names.ts';
-import type { NftRule } from './nft-listing.ts';
+import type { MasqAddress } from './iptables-plan.ts';
+import { attachmentComment, networkHash } from '../../../lib/firewall/names.ts';
+import type { NftRule } from '../../../lib/firewall/nft-listing.ts';
 
 export const MASQ_TABLE = 'cni_plugins_masquerade';
 export const MASQ_CHAIN = 'masq_checks';

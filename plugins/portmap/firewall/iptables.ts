@@ -1,8 +1,9 @@
 // Applies the iptables plan: one iptables-restore per operation and family on the common path
 // (a first ADD, a DEL of what ADD made, a CHECK), and an iptables-save + iptables-restore when the
 // fast script is refused (first ADD on a host, re-ADD, repeated DEL, rules made by other means).
-import { iptablesRestore, iptablesSave, type IpFamily } from '../iptables.ts';
-import { ToolError } from '../run.ts';
+import type { Family } from '../../../lib/ip/index.ts';
+import { iptablesRestore, iptablesSave } from '../../../lib/firewall/iptables.ts';
+import { ToolError } from '../../../lib/firewall/run.ts';
 import { dnatChainName, oldSnatChainName, planIptables, TOP_DNAT, type Rule } from './iptables-plan.ts';
 import { checkScript, delTargets, fastAddScript, fastDelScript, ruleText, slowAddScript, slowDelScript } from './iptables-script.ts';
 import type { Attachment, ForwardSpec } from './types.ts';
@@ -29,7 +30,7 @@ export async function iptablesForward(spec: ForwardSpec): Promise<void> {
  * DEL for one family. `entries` are the entry rules ADD would have made, when the mappings are
  * known; without them, or when they are not all there, the listing decides.
  */
-export async function iptablesUnforward(a: Attachment, family: IpFamily, entries: readonly Rule[] | undefined): Promise<void> {
+export async function iptablesUnforward(a: Attachment, family: Family, entries: readonly Rule[] | undefined): Promise<void> {
   const chain = dnatChainName(a);
   if (entries !== undefined && entries.length > 0) {
     try {
@@ -60,9 +61,9 @@ export async function iptablesCheck(spec: ForwardSpec): Promise<void> {
 }
 
 /** GC for one family: this network's containers (known by their entry comment) that are not kept. */
-export async function iptablesCollect(network: string, family: IpFamily, keepIds: readonly string[]): Promise<void> {
+export async function iptablesCollect(network: string, family: Family, keepIds: readonly string[]): Promise<void> {
   const table = await iptablesSave(family, 'nat');
-  const valid = new Set(keepIds.map((id) => dnatChainName({ network, containerId: id })));
+  const valid = new Set(keepIds.map((id) => dnatChainName({ network, containerID: id })));
   const mark = `--comment ${ruleText([`dnat name: "${network}" id: "`]).slice(0, -1)}`;
   const stale = new Set<string>();
   for (const r of table.chains.get(TOP_DNAT) ?? []) {

@@ -1,10 +1,10 @@
 // Applies the nftables plan: one `nft -f` batch per operation and family. Reads go straight to
 // the kernel over nfnetlink (nft-netlink.ts), one small request per key, so neither ADD nor DEL
 // lists the table; only GC and the rare fallbacks do.
-import { nftChainNames, type NftObject } from '../nft-listing.ts';
-import { nftApply, nftListTable } from '../nft.ts';
-import { networkHash } from '../names.ts';
-import { ToolError } from '../run.ts';
+import { nftChainNames, type NftObject } from '../../../lib/firewall/nft-listing.ts';
+import { nftApply, nftListTable } from '../../../lib/firewall/nft.ts';
+import { networkHash } from '../../../lib/firewall/names.ts';
+import { ToolError } from '../../../lib/firewall/run.ts';
 import { openNftReader } from './nft-netlink.ts';
 import {
   dnChain,

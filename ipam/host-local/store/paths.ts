@@ -1,7 +1,7 @@
 // Where a network's reservations live, and the guard that keeps a network name from pointing
 // anywhere but one directory directly inside the data directory.
 import { join } from 'node:path';
-import { invalidConfig } from '../cni/errors.ts';
+import { invalidConfig } from '../../../lib/cni/errors.ts';
 
 /** Our own directory inside dataDir: its leading dot keeps it apart from every valid network name. */
 export const INDEX_ROOT = '.cni-ts-index';

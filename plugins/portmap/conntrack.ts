@@ -1,9 +1,9 @@
 // Deleting conntrack entries by protocol and original destination port, in-process over
 // ctnetlink (what the reference does through its netlink library): a stale UDP entry for a host
 // port keeps sending a client's packets to the container that had the port before.
-import { F, NLA_F_NESTED, attr, nfgenmsg, parseAttrs } from '../net/codec.ts';
-import { hasCode } from '../net/errors.ts';
-import { NETLINK, openSocket } from '../net/socket.ts';
+import { F, NLA_F_NESTED, attr, nfgenmsg, parseAttrs } from '../../lib/net/codec.ts';
+import { hasCode } from '../../lib/net/errors.ts';
+import { NETLINK, openSocket } from '../../lib/net/socket.ts';
 
 const NFNL_SUBSYS_CTNETLINK = 1;
 const IPCTNL_MSG_CT_GET = 1;
@@ -14,7 +14,7 @@ const CTA_PROTO_NUM = 1;
 const CTA_PROTO_DST_PORT = 3;
 const CTA_ZONE = 18;
 
-export { IPPROTO } from '../net/codec.ts';
+export { IPPROTO } from '../../lib/net/codec.ts';
 
 const msgType = (msg: number): number => (NFNL_SUBSYS_CTNETLINK << 8) | msg;
 

@@ -1,8 +1,8 @@
 // ipMasq on iptables, as pure planning: the nat-table rules the reference writes (chain, rules and
 // comment bit-identical, so either implementation removes what the other made), turned into one
 // iptables-restore script against what iptables-save listed. The executor is masq-apply.ts.
-import type { IptablesTable } from './iptables.ts';
-import { chainComment, chainName } from './names.ts';
+import type { IptablesTable } from '../../../lib/firewall/iptables.ts';
+import { chainComment, chainName } from '../../../lib/firewall/names.ts';
 
 export interface MasqAddress {
   /** The address alone, Go-canonical: "10.1.2.2". */

@@ -2,7 +2,7 @@
 // takes, so that our plugin and the Go plugin exclude each other on one data directory.
 import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { flock } from '../native/index.ts';
+import { flock } from '../../../lib/native/index.ts';
 import { ioError } from './fsio.ts';
 
 export interface FileLock {

@@ -4,12 +4,8 @@
 
 export type Protocol = 'tcp' | 'udp' | 'sctp';
 
-/** The identity everything we create is derived from. */
-export interface Attachment {
-  readonly network: string;
-  readonly containerId: string;
-  readonly ifname: string;
-}
+export type { Attachment } from '../../../lib/cni/attachment.ts';
+import type { Attachment } from '../../../lib/cni/attachment.ts';
 
 export interface HostIP {
   /** Go's canonical text of the address. */

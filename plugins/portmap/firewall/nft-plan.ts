@@ -15,7 +15,7 @@
 // A key (a host port, a container address) belongs to the last attachment that mapped it, as
 // in the reference; a DEL removes only elements that still point at its own chains (the
 // executor reads them first). Pure: text only.
-import { attachmentComment, attachmentHash } from '../names.ts';
+import { attachmentComment, attachmentHash } from '../../../lib/firewall/names.ts';
 import { conditionsFor, destinationOf, hostPortText, mappingsFor, type Attachment, type ForwardSpec, type PortMapping } from './types.ts';
 
 export const NFT_TABLE = 'cni_hostport';
@@ -29,12 +29,12 @@ export type NftTableFamily = 'ip' | 'ip6';
 export const tableFamily = (family: 4 | 6): NftTableFamily => (family === 6 ? 'ip6' : 'ip');
 const addrType = (family: 4 | 6): string => (family === 6 ? 'ipv6_addr' : 'ipv4_addr');
 
-export const instanceHash = (a: Attachment): string => attachmentHash(a.network, a.ifname, a.containerId);
+export const instanceHash = (a: Attachment): string => attachmentHash(a.network, a.ifname, a.containerID);
 export const dnChain = (a: Attachment): string => `dn-${instanceHash(a)}`;
 export const masqChain = (a: Attachment): string => `masq-${instanceHash(a)}`;
 
 /** The chains' comment: the instance hash, then who it is for. */
-export const instanceComment = (a: Attachment): string => attachmentComment(a.network, a.ifname, a.containerId);
+export const instanceComment = (a: Attachment): string => attachmentComment(a.network, a.ifname, a.containerID);
 
 /** A verdict-map key, as nft text and as the map it belongs to. */
 export interface MapKey {

@@ -1,8 +1,8 @@
 // macspoofchk executor: one nft batch to set up, one listing plus one batch to tear down.
-import { nftApply, nftListTable } from './nft.ts';
-import { planSpoofSetup, planSpoofTeardown, spoofIface, spoofRefIDs } from './spoofcheck-plan.ts';
+import { nftApply, nftListTable } from '../../../lib/firewall/nft.ts';
+import { planSpoofSetup, planSpoofTeardown, spoofIface, spoofRefIDs } from './plan.ts';
 
-export { spoofRefID } from './spoofcheck-plan.ts';
+export { spoofRefID } from './plan.ts';
 
 export async function setupSpoofCheck(hostIface: string, mac: string, refID: string): Promise<void> {
   await nftApply(planSpoofSetup(hostIface, mac, refID));

@@ -1,16 +1,17 @@
 // ipMasq executor: reads the current state once per table, asks the planners what to change and
 // applies it in one iptables-restore (per family) or one nft batch. Reads and writes of different
 // tables run in parallel.
-import type { Backend } from './backend.ts';
-import { iptablesUsable, nftablesUsable } from './backend.ts';
-import { iptablesRestore, iptablesSave, type IpFamily, type IptablesTable } from './iptables.ts';
-import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, type MasqAddress } from './masq-iptables.ts';
-import { MASQ_CHAIN, MASQ_TABLE, masqRuleText, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './masq-nft.ts';
-import { attachmentComment, attachmentHash } from './names.ts';
-import { nftRules, type NftRule } from './nft-listing.ts';
-import { nftApply, nftListTable } from './nft.ts';
+import type { Family } from '../../../lib/ip/index.ts';
+import type { Backend } from '../../../lib/firewall/backend.ts';
+import { iptablesUsable, nftablesUsable } from '../../../lib/firewall/backend.ts';
+import { iptablesRestore, iptablesSave, type IptablesTable } from '../../../lib/firewall/iptables.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, type MasqAddress } from './iptables-plan.ts';
+import { MASQ_CHAIN, MASQ_TABLE, masqRuleText, planNftDelete, planNftMasqSetup, rulesWithPrefix, staleNftMasqRules } from './nft-plan.ts';
+import { attachmentComment, attachmentHash } from '../../../lib/firewall/names.ts';
+import { nftRules, type NftRule } from '../../../lib/firewall/nft-listing.ts';
+import { nftApply, nftListTable } from '../../../lib/firewall/nft.ts';
 
-export type { MasqAddress } from './masq-iptables.ts';
+export type { MasqAddress } from './iptables-plan.ts';
 
 export interface MasqInstance {
   readonly network: string;
@@ -25,7 +26,7 @@ const EMPTY: IptablesTable = { chains: new Map() };
  * table is not as assumed, lists the table and applies what `planned` makes of it. Listing costs
  * as much as the nat table is large (a thousand containers); the first try does not.
  */
-async function restoreOptimistically(f: IpFamily, fast: string, planned: (t: IptablesTable) => string): Promise<void> {
+async function restoreOptimistically(f: Family, fast: string, planned: (t: IptablesTable) => string): Promise<void> {
   if (fast) {
     try {
       await iptablesRestore(f, fast);
@@ -38,7 +39,7 @@ async function restoreOptimistically(f: IpFamily, fast: string, planned: (t: Ipt
   if (script) await iptablesRestore(f, script);
 }
 
-const families = (addrs: readonly MasqAddress[]): IpFamily[] => [4, 6].filter((f) => addrs.some((a) => a.family === f)) as IpFamily[];
+const families = (addrs: readonly MasqAddress[]): Family[] => [4, 6].filter((f) => addrs.some((a) => a.family === f)) as Family[];
 
 async function masqRulesNow(): Promise<NftRule[]> {
   const objects = await nftListTable('inet', MASQ_TABLE);
@@ -66,7 +67,7 @@ export async function setupMasq(backend: Backend, who: MasqInstance, addrs: read
  * reference. With no addresses known, iptables is cleaned by chain name in both families.
  */
 export async function teardownMasq(who: MasqInstance, addrs: readonly MasqAddress[]): Promise<Error[]> {
-  const ipt = (addrs.length === 0 ? [4, 6] : families(addrs)) as IpFamily[];
+  const ipt = (addrs.length === 0 ? [4, 6] : families(addrs)) as Family[];
   const jobs = ipt.map((f) => {
     const mine = addrs.filter((a) => a.family === f);
     const exact = planMasqTeardownExact(who.network, who.containerID, mine);

@@ -2,7 +2,7 @@
 // the per-container CNI-DN-<hash> chain and its entry rules in CNI-HOSTPORT-DNAT, rule for rule
 // in the reference's order and argument spelling, so that either implementation finds and
 // removes what the other made. Pure: no processes, no kernel.
-import { chainName } from '../names.ts';
+import { chainName } from '../../../lib/firewall/names.ts';
 import { conditionsFor, destinationOf, hostPortText, mappingsFor, type Attachment, type ForwardSpec, type PortMapping } from './types.ts';
 
 export const TOP_DNAT = 'CNI-HOSTPORT-DNAT';
@@ -31,8 +31,8 @@ export interface IptablesPlan {
   readonly entryRules: readonly Rule[];
 }
 
-export const dnatChainName = (a: Pick<Attachment, 'network' | 'containerId'>): string => chainName(a.network, a.containerId, 'DN-');
-export const oldSnatChainName = (a: Pick<Attachment, 'network' | 'containerId'>): string => chainName(a.network, a.containerId, 'SN-');
+export const dnatChainName = (a: Pick<Attachment, 'network' | 'containerID'>): string => chainName(a.network, a.containerID, 'DN-');
+export const oldSnatChainName = (a: Pick<Attachment, 'network' | 'containerID'>): string => chainName(a.network, a.containerID, 'SN-');
 
 /** iptables keeps at most 255 bytes of a comment; the reference cuts to 253 and adds "...". */
 export function trimComment(text: string): string {
@@ -40,8 +40,8 @@ export function trimComment(text: string): string {
   return bytes.length <= 255 ? text : `${bytes.subarray(0, 253).toString('utf8')}...`;
 }
 
-export const entryComment = (a: Pick<Attachment, 'network' | 'containerId'>): string =>
-  trimComment(`dnat name: "${a.network}" id: "${a.containerId}"`);
+export const entryComment = (a: Pick<Attachment, 'network' | 'containerID'>): string =>
+  trimComment(`dnat name: "${a.network}" id: "${a.containerID}"`);
 
 /** Go's "%#x/%#x" of 1 << bit. */
 export const markText = (bit: number): string => {

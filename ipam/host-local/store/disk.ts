@@ -12,7 +12,7 @@
 // believed after the address file it names is read and found to hold that owner.
 import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import { parseIP } from '../ip/index.ts';
+import { parseIP } from '../../../lib/ip/index.ts';
 import { createExclusive, fsyncDir, ioError, readIfExists, unlinkIfExists } from './fsio.ts';
 import { openLock } from './lock.ts';
 import { ensureIndexDir, readEntry, readStamp, rewriteIndex, writeEntry, writeStamp, type Stamp } from './owner-index.ts';

@@ -143,10 +143,10 @@ test: all check
 	$(BUN) test/run.ts
 
 unit: $(VALIDATORS)
-	$(BUN) test/run.ts unit/
+	$(BUN) test/run.ts --unit
 
 integration: all
-	$(BUN) test/run.ts integration/
+	$(BUN) test/run.ts --integration
 
 bench: all
 	$(BUN) bench/run.ts

@@ -1,13 +1,18 @@
-// Runs every uvu suite under test/ (or those whose path contains one of the given words)
-// in one process, then prints the closing line "N passed, N failed[, N skipped]"
-// computed from uvu's own totals. A file that fails to load counts as a failed test.
+// Runs every uvu suite under test/ (or those whose path contains one of the given words; `--unit`
+// keeps the unit tests only, `--integration` the integration tests, *.integration.test.ts) in one
+// process, then prints the closing line "N passed, N failed[, N skipped]" computed from uvu's own
+// totals. A file that fails to load counts as a failed test. The tree under test/ mirrors the
+// source tree: the tests of lib/ip/cidr.ts are test/lib/ip/cidr[.<aspect>].test.ts.
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 process.env.NO_COLOR = '1';
 const root = resolve(import.meta.dirname);
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const kind = args.find((a) => a === '--unit' || a === '--integration');
+const filters = args.filter((a) => a !== kind);
+const isIntegration = (f: string): boolean => f.endsWith('.integration.test.ts');
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -19,6 +24,7 @@ function findTests(dir: string): string[] {
 
 const files = findTests(root)
   .sort()
+  .filter((f) => kind === undefined || isIntegration(f) === (kind === '--integration'))
   .filter((f) => filters.length === 0 || filters.some((w) => relative(root, f).includes(w)));
 
 type Queue = unknown[][];

@@ -1,7 +1,8 @@
 // What the bridge verbs touch outside themselves, as one object that the plugin entry builds and
 // unit tests replace with fakes. Firewall code stays out of start-up: each masquerade backend
 // and the spoof check are loaded by the first verb that uses them.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { release } from 'node:os';
 import { delegate } from '../../lib/cni/delegate.ts';
 import { openNetlink, readSysctl, withNetns, writeSysctl, type Netlink } from '../../lib/net/index.ts';
 import { MASQ_BACKENDS, masqChooser, type MasqChooser } from './masq/backend.ts';
@@ -26,6 +27,8 @@ export interface Deps {
   sleep(ms: number): Promise<void>;
   /** A name for a host-side veth end. */
   randomVethName(): string;
+  /** The kernel can make bridges, now or by loading its module. */
+  kernelHasBridges(): boolean;
 }
 
 /** `veth` + 8 random hex digits, as the reference names the host end. Read from the kernel's
@@ -53,4 +56,6 @@ export const hostDeps: Deps = {
   netnsSysctl: (netns, fn) => withNetns(netns, () => fn(sysctl)),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   randomVethName,
+  // Built in or loaded: /sys/module/bridge; loadable on first use: the module file is installed.
+  kernelHasBridges: () => existsSync('/sys/module/bridge') || existsSync(`/lib/modules/${release()}/kernel/net/bridge`),
 };

@@ -1,8 +1,6 @@
 // STATUS: IPAM's answer first, then whether an ADD could work here: the bridge name is free or
 // a bridge, the kernel has bridges, and the firewall backends the config needs are usable.
 // Anything missing is code 50 (plugin not available).
-import { existsSync } from 'node:fs';
-import { release } from 'node:os';
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { BridgeConfig } from './config.ts';
@@ -19,8 +17,7 @@ export async function status(req: Request<BridgeConfig>, deps: Deps): Promise<vo
   try {
     const link = await host.findLink(conf.bridge);
     if (link !== undefined && link.kind !== 'bridge') throw unavailable(`"${conf.bridge}" already exists but is not a bridge`);
-    // Built in or loaded: /sys/module/bridge; loadable on first use: the module file is installed.
-    if (link === undefined && !existsSync('/sys/module/bridge') && !existsSync(`/lib/modules/${release()}/kernel/net/bridge`)) {
+    if (link === undefined && !deps.kernelHasBridges()) {
       throw unavailable(`cannot create bridge "${conf.bridge}": the kernel has no bridge support`);
     }
   } finally {

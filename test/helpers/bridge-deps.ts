@@ -105,6 +105,7 @@ export interface FakeWorld {
   readonly sysctls: Map<string, string>;
   /** What IPAM ADD answers. */
   ipamResult: Result;
+  kernelHasBridges: boolean;
   readonly deps: Deps;
 }
 
@@ -135,6 +136,7 @@ export function fakeWorld(): FakeWorld {
     spoof,
     reserved,
     sysctls,
+    kernelHasBridges: true,
     ipamResult: { cniVersion: '1.1.0', ips: [{ address: '10.1.2.2/24', gateway: '10.1.2.1' }], routes: [{ dst: '10.9.0.0/16' }] },
     deps: {
       openNetlink: (netns) => kernel.openNetlink(netns),
@@ -157,6 +159,7 @@ export function fakeWorld(): FakeWorld {
         log.record(`sleep ${ms}`);
       },
       randomVethName: () => `veth${String(kernel.links.length).padStart(8, '0')}`,
+      kernelHasBridges: () => world.kernelHasBridges,
     },
   };
   return world;

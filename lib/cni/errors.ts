@@ -47,15 +47,22 @@ export function toCniError(err: unknown): CniError {
   return new CniError(Code.Internal, String(err));
 }
 
+const combined = new WeakSet<CniError>();
+
 /**
  * Several failures of one verb as the one error a runtime reads: the first one's code and message,
- * the others' messages appended to its details. All of them stay reachable as the cause.
+ * the others' messages appended to its details. All of them stay reachable as the cause. Errors
+ * combined before (a step that itself ran several jobs) are taken apart, so that none of their
+ * messages is lost in the details.
  */
-export function combineErrors(errors: readonly unknown[]): CniError {
+export function combineErrors(all: readonly unknown[]): CniError {
+  const errors = all.flatMap((e) => (e instanceof CniError && combined.has(e) ? (e.cause as AggregateError).errors : [e]));
   const first = toCniError(errors[0]);
   if (errors.length === 1) return first;
   const rest = errors.slice(1).map((e) => (e as Error).message ?? String(e));
-  return new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '), { cause: new AggregateError(errors) });
+  const out = new CniError(first.code, first.message, [first.details, ...rest].filter(Boolean).join('; '), { cause: new AggregateError(errors) });
+  combined.add(out);
+  return out;
 }
 
 /**

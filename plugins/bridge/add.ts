@@ -2,21 +2,18 @@
 // deletes the veth, releases the IPAM reservation (also when IPAM ADD itself failed, reference
 // #29) and removes the firewall state made so far. The bridge, its gateway address and
 // forwarding are shared and stay, as in the reference.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { delegate } from '../../lib/cni/delegate.ts';
+import { attachmentOf } from '../../lib/cni/attachment.ts';
 import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
-import { withBackend } from '../../lib/firewall/backend.ts';
-import { setupMasq, teardownMasq } from './masq/apply.ts';
-import { setupSpoofCheck, spoofRefID, teardownSpoofCheck } from './spoofcheck/apply.ts';
 import type { Family } from '../../lib/ip/index.ts';
-import { openNetlink, readSysctl, writeSysctl, type Link, type Netlink } from '../../lib/net/index.ts';
+import type { Link, Netlink } from '../../lib/net/index.ts';
 import { ensureBridge, requireBridge } from './bridge.ts';
 import { containerMac, type BridgeConfig } from './config.ts';
 import { configureContainer } from './container.ts';
-import { masqAddresses, masqInstance } from './firewall.ts';
+import type { Deps } from './deps.ts';
+import { masqAddresses } from './firewall.ts';
 import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
 import { UndoStack } from './undo.ts';
 import { attachPort, createPair, setupVeth } from './veth.ts';
@@ -25,10 +22,10 @@ import { attachPort, createPair, setupVeth } from './veth.ts';
 // within a few milliseconds, so we poll densely first and wait a little longer in total.
 const PORT_WAITS_MS = [0, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 1000];
 
-async function waitPortUp(nl: Netlink, name: string): Promise<Link> {
+async function waitPortUp(deps: Deps, nl: Netlink, name: string): Promise<Link> {
   let link: Link | undefined;
   for (const ms of PORT_WAITS_MS) {
-    if (ms > 0) await sleep(ms);
+    if (ms > 0) await deps.sleep(ms);
     link = await nl.getLink(name);
     if (link.operState === 'up') return link;
   }
@@ -38,23 +35,23 @@ async function waitPortUp(nl: Netlink, name: string): Promise<Link> {
 const FORWARDING = { 4: 'net/ipv4/ip_forward', 6: 'net/ipv6/conf/all/forwarding' } as const;
 
 /** Written only when not already on, and never turned off again. */
-function enableForwarding(family: Family): void {
+function enableForwarding(deps: Deps, family: Family): void {
   const key = FORWARDING[family];
   try {
-    if (readSysctl(key) !== '1') writeSysctl(key, '1');
+    if (deps.sysctl.read(key) !== '1') deps.sysctl.write(key, '1');
   } catch (err) {
     throw new Error(`failed to enable forwarding: ${(err as Error).message}`, { cause: err });
   }
 }
 
 /** The `<bridge>.<vlan>` gateway link: a host-side veth whose peer is an access port of the VLAN. */
-async function ensureVlanInterface(nl: Netlink, br: Link, conf: BridgeConfig): Promise<Link> {
+async function ensureVlanInterface(deps: Deps, nl: Netlink, br: Link, conf: BridgeConfig): Promise<Link> {
   const name = `${br.name}.${conf.vlan}`;
   const existing = await nl.findLink(name);
   if (existing) return existing;
   try {
-    const peer = await createPair(nl, nl, name, br.mtu);
-    await attachPort(nl, peer, { bridge: br, hairpin: false, isolated: false, vlans: { vlan: conf.vlan, vlans: [], preserveDefaultVlan: conf.preserveDefaultVlan } });
+    const peer = await createPair(deps, nl, nl, name, br.mtu);
+    await attachPort(deps, nl, peer, { bridge: br, hairpin: false, isolated: false, vlans: { vlan: conf.vlan, vlans: [], preserveDefaultVlan: conf.preserveDefaultVlan } });
     await nl.setUp(name);
     return await nl.getLink(name);
   } catch (err) {
@@ -62,13 +59,13 @@ async function ensureVlanInterface(nl: Netlink, br: Link, conf: BridgeConfig): P
   }
 }
 
-async function setupGateways(nl: Netlink, br: Link, conf: BridgeConfig, gateways: Gateways, interfaces: Interface[]): Promise<void> {
+async function setupGateways(deps: Deps, nl: Netlink, br: Link, conf: BridgeConfig, gateways: Gateways, interfaces: Interface[]): Promise<void> {
   let vlanLink: Link | undefined;
   for (const family of [4, 6] as const) {
     for (const gw of gateways[family]) {
       if (conf.vlan !== 0) {
         if (vlanLink === undefined) {
-          vlanLink = await ensureVlanInterface(nl, br, conf);
+          vlanLink = await ensureVlanInterface(deps, nl, br, conf);
           interfaces.push({ name: vlanLink.name, mac: vlanLink.mac });
         }
         await ensureAddr(nl, vlanLink, family, gw, conf.forceAddress).catch((err: Error) => {
@@ -80,21 +77,23 @@ async function setupGateways(nl: Netlink, br: Link, conf: BridgeConfig, gateways
         });
       }
     }
-    if (gateways[family].length > 0) enableForwarding(family);
+    if (gateways[family].length > 0) enableForwarding(deps, family);
   }
 }
 
-export async function add(req: Request<BridgeConfig>): Promise<Result> {
+export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Result> {
   const conf = req.config;
+  const attachment = attachmentOf(conf.name, req);
   const undo = new UndoStack();
-  const host = await openNetlink();
+  const host = await deps.openNetlink();
   let container: Netlink | undefined;
   let masq: Promise<void> | undefined;
   try {
-    const br = await ensureBridge(host, conf);
-    container = await openNetlink(req.netns);
+    const br = await ensureBridge(deps, host, conf);
+    container = await deps.openNetlink(req.netns);
     const mac = containerMac(conf);
     const pair = await setupVeth(
+      deps,
       host,
       container,
       {
@@ -116,42 +115,41 @@ export async function add(req: Request<BridgeConfig>): Promise<Result> {
     const result: Result = { cniVersion: CURRENT_VERSION, interfaces };
 
     if (conf.macspoofchk) {
-      const refID = spoofRefID(req.containerID, req.ifname);
-      undo.push('spoof check', () => teardownSpoofCheck([refID]));
-      await setupSpoofCheck(pair.host.name, pair.container.mac, refID);
+      const spoof = await deps.spoofCheck();
+      undo.push('spoof check', () => spoof.teardown(attachment));
+      await spoof.setup(attachment, pair.host.name, pair.container.mac);
     }
 
     if (conf.ipamType !== '') {
       // Registered before the call: an IPAM ADD that fails half-way is released too (spec §4).
-      undo.push('IPAM reservation', async () => void (await delegate(req, conf.ipamType, 'DEL')));
-      const ipam = (await delegate(req, conf.ipamType, 'ADD'))!;
+      undo.push('IPAM reservation', async () => void (await deps.delegate(req, conf.ipamType, 'DEL')));
+      const ipam = (await deps.delegate(req, conf.ipamType, 'ADD'))!;
       if (!ipam.ips?.length) throw new Error('IPAM plugin returned missing IP config');
       const { ips, routes, gateways } = calcGateways(ipam, conf);
       result.ips = ips;
       if (routes.length > 0) result.routes = routes;
       if (ipam.dns) result.dns = ipam.dns;
       if (conf.ipMasq) {
-        const who = masqInstance(req);
         const addrs = masqAddresses(ips);
         undo.push('ipMasq rules', async () => {
           await masq?.catch(() => {}); // removed only once it is no longer being written
-          const errors = await teardownMasq(who, addrs);
-          if (errors.length > 0) throw errors[0];
+          await deps.masq.every((m) => m.teardown(attachment, addrs));
         });
         // The rules need only the addresses: their tool process (about 2 ms) runs while the
         // container, the gateways and the port are set up. Its outcome is read at the end.
-        masq = withBackend(conf.ipMasqBackend, (b) => setupMasq(b, who, addrs));
+        masq = deps.masq.chosen(conf.ipMasqBackend, (m) => m.setup(attachment, addrs));
         masq.catch(() => {});
       }
-      await configureContainer(container, req.netns, req.ifname, pair.container.index, result, conf.enabledad);
-      if (conf.isGateway) await setupGateways(host, br, conf, gateways, interfaces);
+      const ctr = { netns: req.netns, ifname: req.ifname, index: pair.container.index, enabledad: conf.enabledad };
+      await configureContainer(deps, container, ctr, result);
+      if (conf.isGateway) await setupGateways(deps, host, br, conf, gateways, interfaces);
     } else if (!conf.disableContainerInterface) {
       await container.setUp(req.ifname).catch((err: Error) => {
         throw new Error(`failed to set "${req.ifname}" up: ${err.message}`, { cause: err });
       });
     }
 
-    const hostLink = conf.disableContainerInterface ? await host.getLink(pair.host.index) : await waitPortUp(host, pair.host.name);
+    const hostLink = conf.disableContainerInterface ? await host.getLink(pair.host.index) : await waitPortUp(deps, host, pair.host.name);
     interfaces[1]!.mac = hostLink.mac;
     interfaces[0]!.mac = requireBridge(await host.findLink(br.index), conf.bridge).mac;
     await masq;

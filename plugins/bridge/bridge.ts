@@ -1,8 +1,9 @@
 // The bridge itself: created or reused (never deleted: other attachments may use it), refused
 // when the name belongs to another kind of link.
 import type { Link, Netlink } from '../../lib/net/index.ts';
-import { hasCode, writeSysctl } from '../../lib/net/index.ts';
+import { hasCode } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
+import type { Deps } from './deps.ts';
 
 export function requireBridge(link: Link | undefined, name: string): Link {
   if (link === undefined) throw new Error(`could not lookup "${name}": Link not found`);
@@ -15,7 +16,7 @@ export function requireBridge(link: Link | undefined, name: string): Link {
  * filtering when asked, promiscuous mode, accept_ra off (we own its routes), then up. Looked up
  * first so that the common case, an existing bridge, costs one request less.
  */
-export async function ensureBridge(nl: Netlink, conf: BridgeConfig): Promise<Link> {
+export async function ensureBridge(deps: Pick<Deps, 'sysctl'>, nl: Netlink, conf: BridgeConfig): Promise<Link> {
   const name = conf.bridge;
   try {
     let link = await nl.findLink(name);
@@ -30,7 +31,7 @@ export async function ensureBridge(nl: Netlink, conf: BridgeConfig): Promise<Lin
     const br = requireBridge(link, name);
     if (conf.promiscMode && !br.promisc) await nl.setPromisc(br.index, true);
     try {
-      writeSysctl(`net/ipv6/conf/${name}/accept_ra`, '0');
+      deps.sysctl.write(`net/ipv6/conf/${name}/accept_ra`, '0');
     } catch {
       // IPv6 may be disabled; the reference ignores this too.
     }

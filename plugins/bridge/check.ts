@@ -2,16 +2,15 @@
 // are what they claim (kinds, MACs, peers, master), and its addresses and routes are in the
 // container. Differences: IPAM CHECK is skipped for an L2 config (the reference delegates to an
 // empty plugin name and fails), and the ipMasq rules are checked too.
+import { attachmentOf } from '../../lib/cni/attachment.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
-import { delegate } from '../../lib/cni/delegate.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, IPConfig, Route } from '../../lib/cni/result.ts';
-import { withBackend } from '../../lib/firewall/backend.ts';
-import { missingMasq } from './masq/apply.ts';
 import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
-import { openNetlink, RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
+import { RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
-import { masqAddresses, masqInstance } from './firewall.ts';
+import type { Deps } from './deps.ts';
+import { masqAddresses } from './firewall.ts';
 
 async function lookup(nl: Netlink, intf: Interface, inSandbox: boolean): Promise<Link> {
   if (!intf.name) throw new Error('Interface name missing ');
@@ -81,7 +80,7 @@ async function checkAddressesAndRoutes(nl: Netlink, ifname: string, ips: readonl
  * The ipMasq rules missing for the prevResult's addresses, when there is anything to check;
  * never an unhandled rejection: its outcome is read only once every other check has passed.
  */
-function startMasqCheck(req: Request<BridgeConfig>): Promise<string[]> | undefined {
+function startMasqCheck(req: Request<BridgeConfig>, deps: Deps): Promise<string[]> | undefined {
   const conf = req.config;
   if (conf.ipamType === '' || !conf.ipMasq || !conf.prevResult) return undefined;
   let ips: IPConfig[];
@@ -91,19 +90,20 @@ function startMasqCheck(req: Request<BridgeConfig>): Promise<string[]> | undefin
     return undefined; // reported by the main check, as before
   }
   if (ips.length === 0) return undefined;
-  const missing = withBackend(conf.ipMasqBackend, (b) => missingMasq(b, masqInstance(req), masqAddresses(ips)));
+  const a = attachmentOf(conf.name, req);
+  const missing = deps.masq.chosen(conf.ipMasqBackend, (m) => m.missing(a, masqAddresses(ips)));
   missing.catch(() => {});
   return missing;
 }
 
-export async function check(req: Request<BridgeConfig>): Promise<void> {
+export async function check(req: Request<BridgeConfig>, deps: Deps): Promise<void> {
   const conf = req.config;
   // Listing the nat table is a tool process (2-4 ms): it runs while IPAM and netlink are checked.
-  const masq = startMasqCheck(req);
-  const ctr = await openNetlink(req.netns);
-  const host = await openNetlink();
+  const masq = startMasqCheck(req, deps);
+  const ctr = await deps.openNetlink(req.netns);
+  const host = await deps.openNetlink();
   try {
-    if (conf.ipamType !== '') await delegate(req, conf.ipamType, 'CHECK');
+    if (conf.ipamType !== '') await deps.delegate(req, conf.ipamType, 'CHECK');
     if (!conf.prevResult) throw new Error('Required prevResult missing');
     const prev = parsePrevResult(conf.prevResult, conf.cniVersion);
     const interfaces = prev.interfaces ?? [];

@@ -3,21 +3,29 @@
 import type { Result } from '../../lib/cni/result.ts';
 import { parseIPWithPrefix } from '../../lib/ip/index.ts';
 import type { Netlink } from '../../lib/net/index.ts';
-import { hasCode, readSysctl, withNetns, writeSysctl } from '../../lib/net/index.ts';
+import { hasCode } from '../../lib/net/index.ts';
+import type { Deps, Sysctl } from './deps.ts';
 
 const DAD_SETTLE_MS = 5000;
 
-const tryWrite = (key: string, value: string): void => {
-  try {
-    writeSysctl(key, value);
-  } catch {
-    // the reference ignores these
-  }
-};
+/** The container interface being configured; its ifindex is known from its creation. */
+export interface ContainerIface {
+  readonly netns: string;
+  readonly ifname: string;
+  readonly index: number;
+  readonly enabledad: boolean;
+}
 
-/** The sysctls, synchronously inside the namespace (a /proc/sys/net file belongs to the opener's). */
-function containerSysctls(netns: string, ifname: string, enabledad: boolean, ipv6: boolean): void {
-  withNetns(netns, () => {
+/** The sysctls, in one namespace switch (a /proc/sys/net file belongs to the opener's namespace). */
+function containerSysctls(deps: Pick<Deps, 'netnsSysctl'>, { netns, ifname, enabledad }: ContainerIface, ipv6: boolean): void {
+  deps.netnsSysctl(netns, (sysctl: Sysctl) => {
+    const tryWrite = (key: string, value: string): void => {
+      try {
+        sysctl.write(key, value);
+      } catch {
+        // the reference ignores these
+      }
+    };
     if (enabledad) {
       tryWrite(`net/ipv6/conf/${ifname}/enhanced_dad`, '1');
       tryWrite(`net/ipv6/conf/${ifname}/accept_dad`, '1');
@@ -30,19 +38,19 @@ function containerSysctls(netns: string, ifname: string, enabledad: boolean, ipv
       const key = `net/ipv6/conf/${iface}/disable_ipv6`;
       let value: string;
       try {
-        value = readSysctl(key);
+        value = sysctl.read(key);
       } catch {
         continue; // reported on stderr by the reference, not an error
       }
       if (value === '0') continue;
       try {
-        writeSysctl(key, '0');
+        sysctl.write(key, '0');
       } catch (err) {
         throw new Error(`failed to enable IPv6 for interface "${iface}" (${key}=${value}): ${(err as Error).message}`, { cause: err });
       }
     }
     try {
-      writeSysctl(`net/ipv6/conf/${ifname}/keep_addr_on_down`, '1');
+      sysctl.write(`net/ipv6/conf/${ifname}/keep_addr_on_down`, '1');
     } catch (err) {
       throw new Error(`failed to enable keep_addr_on_down for interface "${ifname}": ${(err as Error).message}`, { cause: err });
     }
@@ -50,13 +58,14 @@ function containerSysctls(netns: string, ifname: string, enabledad: boolean, ipv
 }
 
 /**
- * Addresses, link up, DAD settling and routes for the container interface `ifname`, whose ifindex
- * `index` is known from its creation. Every IP of `result` must point at it (index 2 after calcGateways).
+ * Sysctls, addresses, link up, DAD settling and routes for the container interface. Every IP of
+ * `result` must point at it (index 2 after calcGateways).
  */
-export async function configureContainer(nl: Netlink, netns: string, ifname: string, index: number, result: Result, enabledad: boolean): Promise<void> {
+export async function configureContainer(deps: Pick<Deps, 'netnsSysctl'>, nl: Netlink, c: ContainerIface, result: Result): Promise<void> {
+  const { ifname, index } = c;
   const ips = result.ips ?? [];
   const parsed = ips.map((ip) => ({ ip, addr: parseIPWithPrefix(ip.address)! }));
-  containerSysctls(netns, ifname, enabledad, parsed.some((p) => p.addr.ip.family === 6));
+  containerSysctls(deps, c, parsed.some((p) => p.addr.ip.family === 6));
   const gw: { 4?: string; 6?: string } = {};
   for (const { ip, addr } of parsed) {
     if (ip.interface === undefined) continue;

@@ -3,33 +3,41 @@
 // earlier one failed. Unlike the reference, the firewall cleanup does not depend on the netns:
 // with CNI_NETNS empty, a netns already gone or the link already deleted, the addresses come
 // from prevResult and the state is found by name (reference #810).
-import { delegate } from '../../lib/cni/delegate.ts';
-import { combineErrors } from '../../lib/cni/errors.ts';
+import { attachmentOf } from '../../lib/cni/attachment.ts';
+import { settleAll } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
-import { teardownMasq, type MasqAddress } from './masq/apply.ts';
-import { spoofRefID, teardownSpoofCheck } from './spoofcheck/apply.ts';
-import { hasCode, openNetlink, type Netlink } from '../../lib/net/index.ts';
+import type { MasqAddress } from './masq/backend.ts';
+import { hasCode, type Netlink } from '../../lib/net/index.ts';
 import type { BridgeConfig } from './config.ts';
-import { masqAddress, masqAddresses, masqInstance, mergeAddresses } from './firewall.ts';
+import type { Deps } from './deps.ts';
+import { masqAddress, masqAddresses, mergeAddresses } from './firewall.ts';
+
+interface ContainerLink {
+  readonly addrs: MasqAddress[];
+  /** Deletes the link, when there is one. */
+  readonly remove?: () => Promise<void>;
+}
+
+const NO_LINK: ContainerLink = { addrs: [] };
 
 /**
  * The container interface's global unicast addresses, and the deletion of the link, not yet
  * started; nothing if the link or the netns is absent.
  */
-async function findContainerLink(netns: string, ifname: string): Promise<{ addrs: MasqAddress[]; remove?: () => Promise<void> }> {
+async function findContainerLink(deps: Deps, netns: string, ifname: string): Promise<ContainerLink> {
   let nl: Netlink;
   try {
-    nl = await openNetlink(netns);
+    nl = await deps.openNetlink(netns);
   } catch (err) {
-    if (hasCode(err, 'ENOENT')) return { addrs: [] }; // the netns is gone, and the link with it
+    if (hasCode(err, 'ENOENT')) return NO_LINK; // the netns is gone, and the link with it
     throw err;
   }
   try {
     const link = await nl.findLink(ifname);
     if (link === undefined) {
       nl.close();
-      return { addrs: [] };
+      return NO_LINK;
     }
     const addrs = (await nl.listAddresses(link.index))
       .filter((a) => a.scope === 0 && !(a.family === 6 && a.ip.startsWith('fe80:')))
@@ -57,31 +65,21 @@ function prevAddresses(conf: BridgeConfig): MasqAddress[] {
   }
 }
 
-export async function del(req: Request<BridgeConfig>): Promise<void> {
+export async function del(req: Request<BridgeConfig>, deps: Deps): Promise<void> {
   const conf = req.config;
-  const errors: unknown[] = [];
+  const a = attachmentOf(conf.name, req);
   const layer3 = conf.ipamType !== '';
-  let linkAddrs: MasqAddress[] = [];
-  let removeLink: (() => Promise<void>) | undefined;
-  if (req.netns !== '') {
-    try {
-      ({ addrs: linkAddrs, remove: removeLink } = await findContainerLink(req.netns, req.ifname));
-    } catch (err) {
-      errors.push(err);
-    }
-  }
+  // A failed lookup is reported with the rest; the other steps run without the link.
+  const lookup = req.netns === '' ? Promise.resolve(NO_LINK) : findContainerLink(deps, req.netns, req.ifname);
+  const found = await lookup.catch(() => NO_LINK);
   // The link deletion is started first and runs on a worker thread (the kernel holds it 17-28 ms);
   // IPAM and the firewall tools run meanwhile. Started before it, the tools would delay it: a tool
   // that deleted rules holds nftables' commit lock, which the veth's unregistration needs, for an
   // RCU grace period (10-30 ms) when it closes its netlink socket. After it, the waits added up.
-  const deletion = removeLink?.();
-  const ipam = layer3 ? delegate(req, conf.ipamType, 'DEL') : undefined;
-  const spoof = conf.macspoofchk ? teardownSpoofCheck([spoofRefID(req.containerID, req.ifname)]) : undefined;
-  const masq =
-    layer3 && conf.ipMasq
-      ? teardownMasq(masqInstance(req), mergeAddresses(linkAddrs, prevAddresses(conf))).then((errs) => errs.forEach((e) => errors.push(e)))
-      : undefined;
-  const jobs = [deletion, ipam, spoof, masq].filter((j) => j !== undefined);
-  for (const r of await Promise.allSettled(jobs)) if (r.status === 'rejected') errors.push(r.reason);
-  if (errors.length > 0) throw combineErrors(errors);
+  const deletion = found.remove?.();
+  const ipam = layer3 ? deps.delegate(req, conf.ipamType, 'DEL') : undefined;
+  const spoof = conf.macspoofchk ? deps.spoofCheck().then((s) => s.teardown(a)) : undefined;
+  const addrs = layer3 && conf.ipMasq ? mergeAddresses(found.addrs, prevAddresses(conf)) : undefined;
+  const masq = addrs && deps.masq.every((m) => m.teardown(a, addrs));
+  await settleAll([lookup, deletion, ipam, spoof, masq]);
 }

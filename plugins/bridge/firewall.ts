@@ -1,11 +1,7 @@
-// What the bridge asks of the firewall layer: the masquerade addresses of a result, and the
-// attachment they belong to.
-import type { Request } from '../../lib/cni/plugin.ts';
+// What the bridge asks of the firewall layer: the masquerade addresses of a result.
 import type { IPConfig } from '../../lib/cni/result.ts';
-import type { MasqInstance } from './masq/apply.ts';
 import type { MasqAddress } from './masq/iptables-plan.ts';
 import { formatIP, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
-import type { BridgeConfig } from './config.ts';
 
 /** "10.1.2.2/24" to the address and its network; undefined for text that is not a CIDR. */
 export function masqAddress(cidr: string): MasqAddress | undefined {
@@ -23,6 +19,3 @@ export function mergeAddresses(...lists: readonly (readonly MasqAddress[])[]): M
   for (const list of lists) for (const a of list) if (!seen.has(a.ip)) seen.set(a.ip, a);
   return [...seen.values()];
 }
-
-/** The attachment the masquerade rules are made for, checked for and removed for. */
-export const masqInstance = (req: Request<BridgeConfig>): MasqInstance => ({ network: req.config.name, ifname: req.ifname, containerID: req.containerID });

@@ -1,24 +1,13 @@
 // The veth pair: the container end made directly inside the container's namespace with the
 // host end (veth + 8 hex, which NetworkManager ignores) created straight in the host's, then the
 // host end up, on the bridge, with its port flags and VLANs.
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { Link, Netlink } from '../../lib/net/index.ts';
-import { hasCode, hostNetnsFd, writeSysctl } from '../../lib/net/index.ts';
+import { hasCode, hostNetnsFd } from '../../lib/net/index.ts';
+import type { Deps } from './deps.ts';
 import type { UndoStack } from './undo.ts';
 import { setupPortVlans, type VlanPlan } from './vlan.ts';
 
-/** `veth` + 8 random hex digits, as the reference names the host end. Read from the kernel's
- *  random source directly: node:crypto costs a few milliseconds to load. */
-export function randomVethName(): string {
-  const fd = openSync('/dev/urandom', 'r');
-  try {
-    const bytes = Buffer.alloc(4);
-    readSync(fd, bytes, 0, 4, null);
-    return `veth${bytes.toString('hex')}`;
-  } finally {
-    closeSync(fd);
-  }
-}
+type VethDeps = Pick<Deps, 'sysctl' | 'randomVethName'>;
 
 const NAME_ATTEMPTS = 10;
 
@@ -38,9 +27,9 @@ export interface VethPair {
 }
 
 /** Creates `ifname` in `inner`'s namespace with a random peer in this process's namespace. */
-export async function createPair(inner: Netlink, host: Netlink, ifname: string, mtu: number, mac?: string): Promise<string> {
+export async function createPair(deps: VethDeps, inner: Netlink, host: Netlink, ifname: string, mtu: number, mac?: string): Promise<string> {
   for (let i = 0; ; i++) {
-    const peerName = randomVethName();
+    const peerName = deps.randomVethName();
     try {
       await inner.createVeth({ name: ifname, peerName, peerNetnsFd: hostNetnsFd(), ...(mtu > 0 && { mtu }), ...(mac && { mac }) });
       return peerName;
@@ -56,10 +45,10 @@ export async function createPair(inner: Netlink, host: Netlink, ifname: string, 
 }
 
 /** Attaches a host-side veth end to the bridge: up, master, hairpin and isolation, VLANs. */
-export async function attachPort(host: Netlink, name: string, p: Omit<VethPlan, 'ifname' | 'mtu' | 'mac'>): Promise<Link> {
+export async function attachPort(deps: VethDeps, host: Netlink, name: string, p: Omit<VethPlan, 'ifname' | 'mtu' | 'mac'>): Promise<Link> {
   await host.changeLink(name, { up: true, master: p.bridge.index }, `failed to connect "${name}" to bridge ${p.bridge.name}`);
   try {
-    writeSysctl(`net/ipv6/conf/${name}/accept_ra`, '0');
+    deps.sysctl.write(`net/ipv6/conf/${name}/accept_ra`, '0');
   } catch {
     // ignored, as in the reference
   }
@@ -72,11 +61,11 @@ export async function attachPort(host: Netlink, name: string, p: Omit<VethPlan, 
   return link;
 }
 
-export async function setupVeth(host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack): Promise<VethPair> {
-  const peerName = await createPair(container, host, p.ifname, p.mtu, p.mac);
+export async function setupVeth(deps: VethDeps, host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack): Promise<VethPair> {
+  const peerName = await createPair(deps, container, host, p.ifname, p.mtu, p.mac);
   // Deleting the container end deletes its peer too.
   undo.push(`veth ${p.ifname}`, () => container.deleteLink(p.ifname));
   const containerLink = await container.getLink(p.ifname);
-  const hostLink = await attachPort(host, peerName, p);
+  const hostLink = await attachPort(deps, host, peerName, p);
   return { host: hostLink, container: containerLink };
 }

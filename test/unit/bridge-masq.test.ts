@@ -43,7 +43,7 @@ add rule inet cni_plugins_masquerade postrouting goto masq_checks
 `.trim();
 
 test('planNftMasqSetup writes the reference test dump rule for rule, hashes and comments included', () => {
-  const scripts = containers.map((c) => planNftMasqSetup(c.network, c.ifname, c.id, masqAddresses(c.addrs.map((address) => ({ address }))), []));
+  const scripts = containers.map((c) => planNftMasqSetup({ network: c.network, ifname: c.ifname, containerID: c.id }, masqAddresses(c.addrs.map((address) => ({ address }))), []));
   const lines = scripts.flatMap((s) => s.trim().split('\n'));
   assert.equal(lines.filter((l) => l.includes(' masq_checks ') && l.startsWith('add rule')).join('\n'), REFERENCE_RULES);
   const first = scripts[0]!.trim().split('\n');
@@ -53,7 +53,7 @@ test('planNftMasqSetup writes the reference test dump rule for rule, hashes and 
 });
 
 test('planNftMasqSetup deletes stale rules of the same instance by handle, in the same batch', () => {
-  const s = planNftMasqSetup('unit-test', 'eth0', 'one', masqAddresses([{ address: '192.168.1.1/24' }]), [7, 9]);
+  const s = planNftMasqSetup({ network: 'unit-test', ifname: 'eth0', containerID: 'one' }, masqAddresses([{ address: '192.168.1.1/24' }]), [7, 9]);
   assert.match(s, 'delete rule inet cni_plugins_masquerade masq_checks handle 7\ndelete rule inet cni_plugins_masquerade masq_checks handle 9\nadd rule');
 });
 

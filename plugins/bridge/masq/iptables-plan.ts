@@ -1,15 +1,16 @@
 // ipMasq on iptables, as pure planning: the nat-table rules the reference writes (chain, rules and
 // comment bit-identical, so either implementation removes what the other made), turned into one
-// iptables-restore script against what iptables-save listed. The executor is masq-apply.ts.
+// iptables-restore script against what iptables-save listed. The executor is iptables.ts.
 import type { IptablesTable } from '../../../lib/firewall/iptables.ts';
 import { chainComment, chainName } from '../../../lib/firewall/names.ts';
+import type { Family } from '../../../lib/ip/index.ts';
 
 export interface MasqAddress {
   /** The address alone, Go-canonical: "10.1.2.2". */
   readonly ip: string;
   /** Its network: "10.1.2.0/24". */
   readonly subnet: string;
-  readonly family: 4 | 6;
+  readonly family: Family;
 }
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;

@@ -1,5 +1,6 @@
 // ipMasq on nftables, as pure planning: the reference's `inet cni_plugins_masquerade` table, its
-// rules and their hashed comments (bit-identical), as `nft -f` text. The executor is masq-apply.ts.
+// rules and their hashed comments (bit-identical), as `nft -f` text. The executor is nft.ts.
+import type { Attachment, AttachmentRef } from '../../../lib/cni/attachment.ts';
 import type { MasqAddress } from './iptables-plan.ts';
 import { attachmentComment, networkHash } from '../../../lib/firewall/names.ts';
 import type { NftRule } from '../../../lib/firewall/nft-listing.ts';
@@ -18,8 +19,8 @@ export function masqRuleText(a: MasqAddress): string {
  * The ADD batch: table and chains ensured, the postrouting chain rewritten, this instance's stale
  * rules (by handle) deleted and one rule per address added, all in one transaction.
  */
-export function planNftMasqSetup(network: string, ifname: string, containerID: string, addrs: readonly MasqAddress[], staleHandles: readonly number[]): string {
-  const comment = attachmentComment(network, ifname, containerID);
+export function planNftMasqSetup(a: Attachment, addrs: readonly MasqAddress[], staleHandles: readonly number[]): string {
+  const comment = attachmentComment(a.network, a.ifname, a.containerID);
   return [
     `add table ${T} { comment "Masquerading for plugins from github.com/containernetworking/plugins" ; }`,
     `add chain ${T} ${MASQ_CHAIN} { comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet" ; }`,
@@ -29,7 +30,7 @@ export function planNftMasqSetup(network: string, ifname: string, containerID: s
     `add rule ${T} postrouting ip6 daddr == ff00::/8  return`,
     `add rule ${T} postrouting goto ${MASQ_CHAIN}`,
     ...staleHandles.map((h) => `delete rule ${T} ${MASQ_CHAIN} handle ${h}`),
-    ...addrs.map((a) => `add rule ${T} ${MASQ_CHAIN} ${masqRuleText(a)} comment "${comment}"`),
+    ...addrs.map((x) => `add rule ${T} ${MASQ_CHAIN} ${masqRuleText(x)} comment "${comment}"`),
   ].join('\n') + '\n';
 }
 
@@ -42,7 +43,7 @@ export const planNftDelete = (rules: readonly NftRule[]): string =>
   rules.map((r) => `delete rule ${T} ${r.chain} handle ${r.handle}`).join('\n') + (rules.length > 0 ? '\n' : '');
 
 /** GC as the reference's (unused) gcIPMasqNFTables: this network's rules not of a valid attachment. */
-export function staleNftMasqRules(rules: readonly NftRule[], network: string, keep: readonly { containerID: string; ifname: string }[]): NftRule[] {
+export function staleNftMasqRules(rules: readonly NftRule[], network: string, keep: readonly AttachmentRef[]): NftRule[] {
   const valid = new Set(keep.map((k) => attachmentComment(network, k.ifname, k.containerID)));
   return rulesWithPrefix(rules, networkHash(network)).filter((r) => !valid.has(r.comment!));
 }

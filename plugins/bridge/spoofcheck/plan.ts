@@ -1,6 +1,6 @@
 // macspoofchk as pure planning: the reference's `bridge nat` PREROUTING hook, per-attachment
 // chains and comments (bit-identical names, so either implementation removes the other's), as
-// `nft -f` text. The executor is spoofcheck.ts.
+// `nft -f` text. The executor is apply.ts.
 import { nftChainNames, nftRules, type NftObject } from '../../../lib/firewall/nft-listing.ts';
 
 const T = 'bridge nat';

@@ -1,0 +1,139 @@
+// bridge ADD against fakes (no root, no kernel): the result and the order of the calls, and a
+// failure injected at every call ADD makes, with what the rollback undid and the error returned.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CniError } from '../../../lib/cni/errors.ts';
+import { add } from '../../../plugins/bridge/add.ts';
+import type { Deps } from '../../../plugins/bridge/deps.ts';
+import { bridgeRequest, fakeWorld, L3, NETNS, type FakeWorld } from '../../helpers/bridge-deps.ts';
+import { HOST } from '../../helpers/fake-netlink.ts';
+
+const UNDO_CALLS = /^(ctr\.deleteLink|ipam\.DEL|spoof\.teardown|masq\.\w+\.teardown)/;
+
+test('add: an L3 attachment with every feature, its result and its calls in order', async () => {
+  const w = fakeWorld();
+  const result = await add(bridgeRequest('ADD', L3), w.deps);
+  const br = w.kernel.find(HOST, 'cni0')!;
+  const ctr = w.kernel.find(NETNS, 'eth0')!;
+  const hostEnd = w.kernel.links.find((l) => l.index === ctr.peerIndex)!;
+  assert.equal(result, {
+    cniVersion: '1.1.0',
+    interfaces: [
+      { name: 'cni0', mac: br.mac },
+      { name: hostEnd.name, mac: hostEnd.mac },
+      { name: 'eth0', mac: ctr.mac, sandbox: NETNS },
+    ],
+    ips: [{ address: '10.1.2.2/24', gateway: '10.1.2.1', interface: 2 }],
+    routes: [{ dst: '10.9.0.0/16' }],
+  });
+  assert.is(hostEnd.master, br.index);
+  assert.equal(w.masq.iptables.rules.get('testnet/ctr1/eth0'), ['10.1.2.2']);
+  assert.equal([...w.spoof.chains], [['ctr1-eth0', hostEnd.name]]);
+  assert.ok(w.reserved.has('ctr1'));
+  assert.is(w.sysctls.get(`${HOST} net/ipv4/ip_forward`), '1');
+  assert.is(w.kernel.open, 0, 'every netlink handle is closed');
+  // The main steps in the order ADD takes them; masquerading runs alongside, once IPAM answered.
+  assert.equal(
+    w.log.calls.filter((c) => /^(host\.open|ctr\.open|ctr\.createVeth|spoof|ipam|ctr\.addAddress|host\.addAddress|ctr\.addRoute|host\.changeLink veth)/.test(c)),
+    [
+      'host.open',
+      'ctr.open',
+      `ctr.createVeth eth0 ${hostEnd.name}`,
+      `host.changeLink ${hostEnd.name}`,
+      `spoof.setup ${hostEnd.name} ${ctr.mac}`,
+      'ipam.ADD host-local',
+      'ctr.addAddress 10.1.2.2/24',
+      'ctr.addRoute 10.9.0.0/16',
+      'host.addAddress 10.1.2.1/24',
+    ],
+  );
+  assert.ok(w.log.calls.indexOf('masq.iptables.setup 10.1.2.2') > w.log.calls.indexOf('ipam.ADD host-local'));
+  assert.not.ok(w.log.calls.some((c) => c.startsWith('masq.nftables')), 'iptables worked: nftables is not touched');
+});
+
+test('add: an L2 attachment sets the container link up and asks neither IPAM nor a firewall', async () => {
+  const w = fakeWorld();
+  const result = await add(bridgeRequest('ADD', {}), w.deps);
+  assert.is(result.ips, undefined);
+  assert.ok(w.kernel.find(NETNS, 'eth0')!.up);
+  assert.equal(w.log.calls.filter((c) => /^(ipam|masq|spoof)/.test(c)), []);
+});
+
+test('add: an existing link that is not a bridge is refused before anything is made', async () => {
+  const w = fakeWorld();
+  w.kernel.addLink(HOST, { name: 'cni0', kind: 'dummy' });
+  try {
+    await add(bridgeRequest('ADD', L3), w.deps);
+    assert.unreachable();
+  } catch (err) {
+    assert.is((err as Error).message, 'failed to create bridge "cni0": "cni0" already exists but is not a bridge');
+  }
+  assert.equal(w.log.calls.filter((c) => UNDO_CALLS.test(c)), []);
+});
+
+/** What the rollback must undo after a failed run, newest first: what was made or started. */
+function expectedUndo(w: FakeWorld, failed: string): string[] {
+  const did = (re: RegExp): boolean => w.log.calls.some((c) => re.test(c));
+  const vethMade = did(/^ctr\.createVeth/) && failed !== w.log.calls.find((c) => c.startsWith('ctr.createVeth'));
+  return [
+    ...(did(/^masq\.iptables\.setup/) ? ['masq.iptables.teardown 10.1.2.2', 'masq.nftables.teardown 10.1.2.2'] : []),
+    ...(did(/^ipam\.ADD/) ? ['ipam.DEL host-local'] : []),
+    ...(did(/^spoof\.setup/) ? ['spoof.teardown'] : []),
+    ...(vethMade ? ['ctr.deleteLink eth0'] : []),
+  ];
+}
+
+// Steps whose failure the reference ignores, and so do we.
+const TOLERATED = /^(sysctl\.write net\/ipv6\/conf\/.*\/accept_ra|sysctl\.write net\/ipv6\/conf\/eth0\/accept_dad|sysctl\.write net\/ipv4\/conf\/eth0\/arp_notify)/;
+
+test('add: a failure at every step is rolled back in reverse order and returned', async () => {
+  const clean = fakeWorld();
+  await add(bridgeRequest('ADD', L3), clean.deps);
+  const steps = clean.log.calls;
+  assert.ok(steps.length > 20, `only ${steps.length} steps`);
+  for (const [i, step] of steps.entries()) {
+    const w = fakeWorld();
+    w.log.failAt = i;
+    let error: Error | undefined;
+    try {
+      await add(bridgeRequest('ADD', L3), w.deps);
+    } catch (err) {
+      error = err as Error;
+    }
+    if (error === undefined) {
+      assert.ok(TOLERATED.test(step), `a failure of ${step} (step ${i}) was ignored`);
+      continue;
+    }
+    assert.ok(error.message.includes(`injected failure of ${step}`), `step ${i} ${step}: ${error.message}`);
+    const undone = w.log.calls.slice(i + 1).filter((c) => UNDO_CALLS.test(c));
+    assert.equal(undone, expectedUndo(w, step), `undo after a failure of ${step} (step ${i})`);
+    assert.is(w.kernel.open, 0, `handles left open after a failure of ${step}`);
+    assert.equal(w.kernel.links.filter((l) => l.kind === 'veth'), [], `a veth left after a failure of ${step}`);
+    assert.equal(w.masq.iptables.rules.size + w.masq.nftables.rules.size + w.spoof.chains.size + w.reserved.size, 0, `state left after a failure of ${step}`);
+  }
+});
+
+test('add: a failed rollback step is reported with the error that caused the rollback', async () => {
+  const clean = fakeWorld();
+  await add(bridgeRequest('ADD', L3), clean.deps);
+  const w = fakeWorld();
+  w.log.failAt = clean.log.calls.indexOf('ctr.addAddress 10.1.2.2/24');
+  const deps: Deps = {
+    ...w.deps,
+    delegate: async (req, type, command) => {
+      if (command === 'DEL') throw new Error('host-local is gone');
+      return w.deps.delegate(req, type, command);
+    },
+  };
+  try {
+    await add(bridgeRequest('ADD', L3), deps);
+    assert.unreachable();
+  } catch (err) {
+    const e = err as CniError;
+    assert.is(e.message, 'failed to add IP addr 10.1.2.2/24 to "eth0": injected failure of ctr.addAddress 10.1.2.2/24');
+    assert.is(e.details, 'undo IPAM reservation: host-local is gone');
+  }
+  assert.equal(w.kernel.links.filter((l) => l.kind === 'veth'), [], 'the other undo steps still ran');
+});
+
+test.run();

@@ -143,7 +143,7 @@ test: all check
 	$(BUN) test/run.ts
 
 unit: $(VALIDATORS)
-	$(BUN) test/run.ts unit/
+	$(BUN) test/run.ts unit/ plugins/
 
 integration: all
 	$(BUN) test/run.ts integration/

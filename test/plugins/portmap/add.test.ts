@@ -45,6 +45,7 @@ test('add: a failed forward is the error; the other family was tried, nothing wa
   const f = fakes({ fail: (_, line) => (line.includes('2001:db8::2') ? boom : undefined) });
   assert.is(await rejection(add(request('ADD'), f.deps)), boom);
   assert.ok(f.log.includes('iptables forward 10.0.0.2'));
+  assert.ok(f.log.includes('localnet 10.0.0.2'));
   assert.not.ok(f.log.some((l) => l.startsWith('flush')));
 });
 

@@ -13,7 +13,7 @@ test('gc: both backends keep the valid attachments of this network', async () =>
   assert.equal(f.log.sort(), ['iptables collect net keep net/c1/eth0 net/c2/net1', 'nftables collect net keep net/c1/eth0 net/c2/net1']);
 });
 
-test('gc: with no valid attachment, nothing of the network is kept', async () => {
+test('gc: every backend, even with one configured; no valid attachment keeps nothing', async () => {
   const f = fakes();
   await gc(request('GC', { backend: 'iptables' }), f.deps);
   assert.equal(f.log.sort(), ['iptables collect net keep ', 'nftables collect net keep ']);

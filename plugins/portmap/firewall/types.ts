@@ -42,7 +42,7 @@ export interface PortmapOptions {
   readonly conditionsV6?: readonly string[];
 }
 
-/** Everything one ADD, CHECK or DEL of one address family needs. */
+/** Everything one ADD or CHECK of one container address needs. */
 export interface ForwardSpec {
   readonly attachment: Attachment;
   readonly options: PortmapOptions;

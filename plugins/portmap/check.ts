@@ -3,28 +3,22 @@
 // attachment's chains hold a rule per mapping and every key points at them).
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { withPortmapBackend } from './backend.ts';
+import { withForwarder } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
+import type { Deps } from './deps.ts';
 import { forwardSpec } from './spec.ts';
 
-export async function check(req: Request<PortmapConfig>): Promise<void> {
+export async function check(req: Request<PortmapConfig>, deps: Deps): Promise<void> {
   const conf = req.config;
   if (conf.prevResult === undefined) throw new CniError(Code.InvalidNetworkConfig, 'Required prevResult missing');
   if (conf.mappings.length === 0) return;
   const specs = conf.containerIPs.map((ip) => forwardSpec(req, ip));
-  await withPortmapBackend(conf, async (backend) => {
+  await withForwarder(conf, deps.forwarders, async (f) => {
     for (const s of specs) {
-      const v = s.ip.family === 6 ? 'ipv6' : 'ipv4';
       try {
-        if (backend === 'nftables') {
-          const { nftCheck } = await import('./firewall/nft.ts');
-          await nftCheck(s);
-        } else {
-          const { iptablesCheck } = await import('./firewall/iptables.ts');
-          await iptablesCheck(s);
-        }
+        await f.check(s);
       } catch (err) {
-        throw new Error(`could not check ${v} dnat: ${(err as Error).message}`, { cause: err });
+        throw new Error(`could not check ${s.ip.family === 6 ? 'ipv6' : 'ipv4'} dnat: ${(err as Error).message}`, { cause: err });
       }
     }
   });

@@ -4,6 +4,7 @@
 import { F, NLA_F_NESTED, attr, nfgenmsg, parseAttrs } from '../../lib/net/codec.ts';
 import { hasCode } from '../../lib/net/errors.ts';
 import { NETLINK, openSocket } from '../../lib/net/socket.ts';
+import type { Family } from '../../lib/ip/index.ts';
 
 const NFNL_SUBSYS_CTNETLINK = 1;
 const IPCTNL_MSG_CT_GET = 1;
@@ -40,7 +41,7 @@ export function matchingEntries(parts: readonly Buffer[], proto: number, ports: 
  * Deletes every entry of `family` with this protocol and an original destination port in
  * `ports`; returns how many went. Entries that vanish meanwhile are not an error.
  */
-export async function deleteConntrackByDstPort(family: 4 | 6, proto: number, ports: readonly number[]): Promise<number> {
+export async function deleteConntrackByDstPort(family: Family, proto: number, ports: readonly number[]): Promise<number> {
   if (ports.length === 0) return 0;
   const socket = openSocket(NETLINK.NETFILTER);
   try {

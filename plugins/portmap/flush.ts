@@ -1,8 +1,9 @@
 // Stale UDP conntrack entries for the mapped host ports (reference #1190): flushed after ADD
 // has set its rules and after DEL has removed them. A failure is logged, never fatal.
+import type { Family } from '../../lib/ip/index.ts';
 import type { PortMapping } from './firewall/types.ts';
 
-export async function flushUdp(mappings: readonly PortMapping[], family: 4 | 6): Promise<void> {
+export async function flushUdp(mappings: readonly PortMapping[], family: Family): Promise<void> {
   const ports = [...new Set(mappings.filter((m) => m.protocol === 'udp').map((m) => m.hostPort))];
   if (ports.length === 0) return;
   try {

@@ -4,6 +4,9 @@
 import { CniError } from '../../lib/cni/errors.ts';
 import type { Plugin } from '../../lib/cni/plugin.ts';
 import { loadConfig, type PortmapConfig } from './config.ts';
+import { hostDeps } from './deps.ts';
+
+const deps = hostDeps();
 
 export const portmap: Plugin<PortmapConfig> = {
   name: 'portmap',
@@ -16,11 +19,11 @@ export const portmap: Plugin<PortmapConfig> = {
       throw new CniError(err.code, `failed to parse config: ${err.message}`, err.details, { cause: err });
     }
   },
-  add: async (req) => (await import('./add.ts')).add(req),
-  del: async (req) => (await import('./del.ts')).del(req),
-  check: async (req) => (await import('./check.ts')).check(req),
-  gc: async (req) => (await import('./gc.ts')).gc(req),
-  status: async (req) => (await import('./status.ts')).status(req),
+  add: async (req) => (await import('./add.ts')).add(req, deps),
+  del: async (req) => (await import('./del.ts')).del(req, deps),
+  check: async (req) => (await import('./check.ts')).check(req, deps),
+  gc: async (req) => (await import('./gc.ts')).gc(req, deps),
+  status: async (req) => (await import('./status.ts')).status(req, deps),
 };
 
 export const plugin = portmap;

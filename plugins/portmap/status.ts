@@ -1,20 +1,18 @@
 // STATUS (spec 1.1.0; a no-op in the reference): code 50 when the backend this configuration
-// would use cannot run here.
+// would use cannot run here; without one configured, when neither can.
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { iptablesUsable, nftablesUsable } from '../../lib/firewall/backend.ts';
+import { BACKENDS } from '../../lib/firewall/backend.ts';
 import type { PortmapConfig } from './config.ts';
+import type { Deps } from './deps.ts';
 
-export async function status(req: Request<PortmapConfig>): Promise<void> {
-  const b = req.config.backend;
-  if (b === 'nftables') {
-    if (!(await nftablesUsable())) throw new CniError(Code.PluginNotAvailable, 'nftables backend is not usable: nft cannot manage the ip cni_hostport table');
+export async function status(req: Request<PortmapConfig>, deps: Deps): Promise<void> {
+  const configured = req.config.backend;
+  if (configured !== undefined) {
+    const f = await deps.forwarders[configured]();
+    if (!(await f.usable())) throw new CniError(Code.PluginNotAvailable, f.unusable);
     return;
   }
-  if (b === 'iptables') {
-    if (!(await iptablesUsable())) throw new CniError(Code.PluginNotAvailable, 'iptables backend is not usable: iptables cannot list the nat table');
-    return;
-  }
-  const [ipt, nft] = await Promise.all([iptablesUsable(), nftablesUsable()]);
-  if (!ipt && !nft) throw new CniError(Code.PluginNotAvailable, 'neither iptables nor nftables is usable');
+  const usable = await Promise.all(BACKENDS.map(async (b) => (await deps.forwarders[b]()).usable()));
+  if (!usable.includes(true)) throw new CniError(Code.PluginNotAvailable, 'neither iptables nor nftables is usable');
 }

@@ -102,8 +102,12 @@ test('planNftDel: elements, then chains flushed and deleted; nothing to do is un
 });
 
 test('expectedKeys: deduplicated DNAT keys plus the masquerade key', () => {
-  const keys = expectedKeys({ ...spec(V4), mappings: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }, { hostPort: 1, containerPort: 3, protocol: 'tcp' }] });
+  const keys = expectedKeys({ ...spec(V4), mappings: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }, { hostPort: 1, containerPort: 3, protocol: 'tcp' }] }, 4, V4);
   assert.equal(keys, [{ map: 'hostports_vmap', text: 'tcp . 1' }, { map: 'masquerading_vmap', text: '10.0.0.2' }]);
+});
+
+test('expectedKeys: without the container address, only the DNAT keys', () => {
+  assert.equal(expectedKeys({ ...spec(V6), mappings: [{ hostPort: 1, containerPort: 2, protocol: 'udp' }] }, 6), [{ map: 'hostports_vmap', text: 'udp . 1' }]);
 });
 
 test('keyBytes: concatenated fields padded to 32-bit registers, ports big-endian', () => {

@@ -3,7 +3,9 @@
 // in the reference's order and argument spelling, so that either implementation finds and
 // removes what the other made. Pure: no processes, no kernel.
 import { chainName } from '../../../lib/firewall/names.ts';
-import { conditionsFor, destinationOf, hostPortText, mappingsFor, type Attachment, type ForwardSpec, type PortMapping } from './types.ts';
+import { conditionsFor, destinationOf, hostPortText, mappingsFor, type ForwardSpec, type PortMapping } from './types.ts';
+import type { Attachment } from '../../../lib/cni/attachment.ts';
+import type { Family } from '../../../lib/ip/index.ts';
 
 export const TOP_DNAT = 'CNI-HOSTPORT-DNAT';
 export const SETMARK = 'CNI-HOSTPORT-SETMARK';
@@ -79,7 +81,7 @@ function splitPorts(ports: readonly number[]): string[] {
 }
 
 /** One entry rule per protocol (sorted) per 15 host ports (in order, every family's mappings counted). */
-export function entryRules(spec: Omit<ForwardSpec, 'ip'>, family: 4 | 6, chain: string): Rule[] {
+export function entryRules(spec: Omit<ForwardSpec, 'ip'>, family: Family, chain: string): Rule[] {
   const byProto = new Map<string, number[]>();
   for (const m of spec.mappings) byProto.set(m.protocol, [...(byProto.get(m.protocol) ?? []), m.hostPort]);
   const comment = entryComment(spec.attachment);

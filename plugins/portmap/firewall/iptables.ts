@@ -1,16 +1,20 @@
 // Applies the iptables plan: one iptables-restore per operation and family on the common path
 // (a first ADD, a DEL of what ADD made, a CHECK), and an iptables-save + iptables-restore when the
 // fast script is refused (first ADD on a host, re-ADD, repeated DEL, rules made by other means).
+import type { Attachment } from '../../../lib/cni/attachment.ts';
+import { settleAll } from '../../../lib/cni/errors.ts';
+import { iptablesUsable } from '../../../lib/firewall/backend.ts';
 import type { Family } from '../../../lib/ip/index.ts';
 import { iptablesRestore, iptablesSave } from '../../../lib/firewall/iptables.ts';
 import { ToolError } from '../../../lib/firewall/run.ts';
-import { dnatChainName, oldSnatChainName, planIptables, TOP_DNAT, type Rule } from './iptables-plan.ts';
+import type { Forwarder } from './backend.ts';
+import { dnatChainName, entryRules, oldSnatChainName, planIptables, TOP_DNAT, type Rule } from './iptables-plan.ts';
 import { checkScript, delTargets, fastAddScript, fastDelScript, ruleText, slowAddScript, slowDelScript } from './iptables-script.ts';
-import type { Attachment, ForwardSpec } from './types.ts';
+import { FAMILIES, type ForwardSpec, type Teardown } from './types.ts';
 
 const refused = (err: unknown): boolean => err instanceof ToolError;
 
-export async function iptablesForward(spec: ForwardSpec): Promise<void> {
+async function forward(spec: ForwardSpec): Promise<void> {
   const family = spec.ip.family;
   const plan = planIptables(spec);
   try {
@@ -27,12 +31,12 @@ export async function iptablesForward(spec: ForwardSpec): Promise<void> {
 }
 
 /**
- * DEL for one family. `entries` are the entry rules ADD would have made, when the mappings are
- * known; without them, or when they are not all there, the listing decides.
+ * DEL for one family. `entries` are the entry rules ADD would have made; when they are not all
+ * there, the listing decides.
  */
-export async function iptablesUnforward(a: Attachment, family: Family, entries: readonly Rule[] | undefined): Promise<void> {
+async function unforwardFamily(a: Attachment, family: Family, entries: readonly Rule[]): Promise<void> {
   const chain = dnatChainName(a);
-  if (entries !== undefined && entries.length > 0) {
+  if (entries.length > 0) {
     try {
       await iptablesRestore(family, fastDelScript(chain, entries));
       return;
@@ -44,9 +48,18 @@ export async function iptablesUnforward(a: Attachment, family: Family, entries: 
   if (script) await iptablesRestore(family, script);
 }
 
+/**
+ * DEL's families, as the reference: a family whose tables cannot be used is skipped, unless none
+ * can be, or the previous result says the container has an address there.
+ */
+export async function eachFamily(t: Teardown, unforward: (family: Family) => Promise<void>): Promise<void> {
+  const results = await Promise.allSettled(t.families.map(unforward));
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0 && (failed.length === results.length || t.ips.length > 0)) throw failed[0]!.reason;
+}
 
 /** CHECK for one family: one read-only restore of `-C` lines; names the first missing rule. */
-export async function iptablesCheck(spec: ForwardSpec): Promise<void> {
+async function check(spec: ForwardSpec): Promise<void> {
   const plan = planIptables(spec);
   const { text, lines } = checkScript(plan);
   try {
@@ -61,9 +74,9 @@ export async function iptablesCheck(spec: ForwardSpec): Promise<void> {
 }
 
 /** GC for one family: this network's containers (known by their entry comment) that are not kept. */
-export async function iptablesCollect(network: string, family: Family, keepIds: readonly string[]): Promise<void> {
+async function collectFamily(network: string, family: Family, keep: readonly Attachment[]): Promise<void> {
   const table = await iptablesSave(family, 'nat');
-  const valid = new Set(keepIds.map((id) => dnatChainName({ network, containerID: id })));
+  const valid = new Set(keep.map((a) => dnatChainName(a)));
   const mark = `--comment ${ruleText([`dnat name: "${network}" id: "`]).slice(0, -1)}`;
   const stale = new Set<string>();
   for (const r of table.chains.get(TOP_DNAT) ?? []) {
@@ -74,3 +87,12 @@ export async function iptablesCollect(network: string, family: Family, keepIds: 
   const script = slowDelScript(table, [...stale].map((chain) => ({ top: TOP_DNAT, chain })));
   if (script) await iptablesRestore(family, script);
 }
+
+export const iptablesForwarder: Forwarder = {
+  forward,
+  check,
+  unforward: (t) => eachFamily(t, (family) => unforwardFamily(t.attachment, family, entryRules(t, family, dnatChainName(t.attachment)))),
+  collect: (network, keep) => settleAll(FAMILIES.map((family) => collectFamily(network, family, keep))),
+  usable: iptablesUsable,
+  unusable: 'iptables backend is not usable: iptables cannot list the nat table',
+};

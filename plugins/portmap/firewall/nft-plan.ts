@@ -16,7 +16,9 @@
 // in the reference; a DEL removes only elements that still point at its own chains (the
 // executor reads them first). Pure: text only.
 import { attachmentComment, attachmentHash } from '../../../lib/firewall/names.ts';
-import { conditionsFor, destinationOf, hostPortText, mappingsFor, type Attachment, type ForwardSpec, type PortMapping } from './types.ts';
+import { conditionsFor, destinationOf, hostPortText, mappingsFor, type ContainerIP, type ForwardSpec, type PortMapping } from './types.ts';
+import type { Attachment } from '../../../lib/cni/attachment.ts';
+import type { Family } from '../../../lib/ip/index.ts';
 
 export const NFT_TABLE = 'cni_hostport';
 export const PORTS_MAP = 'hostports_vmap';
@@ -26,8 +28,8 @@ export const MASQ_MAP = 'masquerading_vmap';
 export const MASQ_LOOKUP_CHAIN = 'masquerading_lookup';
 
 export type NftTableFamily = 'ip' | 'ip6';
-export const tableFamily = (family: 4 | 6): NftTableFamily => (family === 6 ? 'ip6' : 'ip');
-const addrType = (family: 4 | 6): string => (family === 6 ? 'ipv6_addr' : 'ipv4_addr');
+export const tableFamily = (family: Family): NftTableFamily => (family === 6 ? 'ip6' : 'ip');
+const addrType = (family: Family): string => (family === 6 ? 'ipv6_addr' : 'ipv4_addr');
 
 export const instanceHash = (a: Attachment): string => attachmentHash(a.network, a.ifname, a.containerID);
 export const dnChain = (a: Attachment): string => `dn-${instanceHash(a)}`;
@@ -56,17 +58,18 @@ export interface NftKeys {
   readonly masq?: MapKey;
 }
 
-export function keysOf(spec: ForwardSpec): NftKeys {
+/** The keys of `family`; the masquerade key needs the container address, which a DEL may not know. */
+function keysOf(spec: Omit<ForwardSpec, 'ip'>, family: Family, ip?: ContainerIP): NftKeys {
   const seen = new Map<string, MapKey>();
-  for (const m of mappingsFor(spec.mappings, spec.ip.family)) {
+  for (const m of mappingsFor(spec.mappings, family)) {
     const k = dnatKey(m);
     seen.set(`${k.map} ${k.text}`, k);
   }
-  return { dnat: [...seen.values()], ...(spec.options.snat && { masq: { map: MASQ_MAP, text: spec.ip.address } }) };
+  return { dnat: [...seen.values()], ...(spec.options.snat && ip && { masq: { map: MASQ_MAP, text: ip.address } }) };
 }
 
 /** The reference's skeleton plus our maps and lookups; every line is idempotent. */
-export function skeleton(family: 4 | 6, snat: boolean): string[] {
+export function skeleton(family: Family, snat: boolean): string[] {
   const T = `${tableFamily(family)} ${NFT_TABLE}`;
   const ip = tableFamily(family);
   const lines = [
@@ -130,7 +133,7 @@ export const ownerKey = (k: MapKey): string => `${k.map} ${k.text}`;
 export function planNftAdd(spec: ForwardSpec, owners: Owners = new Map()): string {
   const a = spec.attachment;
   const T = `${tableFamily(spec.ip.family)} ${NFT_TABLE}`;
-  const keys = keysOf(spec);
+  const keys = keysOf(spec, spec.ip.family, spec.ip);
   const comment = instanceComment(a);
   const dn = dnChain(a);
   const lines = skeleton(spec.ip.family, spec.options.snat);
@@ -160,7 +163,7 @@ export interface NftAttachmentState {
 }
 
 /** The DEL batch: this attachment's elements, then its chains. Undefined when nothing is left. */
-export function planNftDel(family: 4 | 6, state: NftAttachmentState): string | undefined {
+export function planNftDel(family: Family, state: NftAttachmentState): string | undefined {
   const T = `${tableFamily(family)} ${NFT_TABLE}`;
   const lines = [
     ...state.elements.map((k) => `delete element ${T} ${k.map} { ${k.text} }`),
@@ -169,9 +172,9 @@ export function planNftDel(family: 4 | 6, state: NftAttachmentState): string | u
   return lines.length > 0 ? `${lines.join('\n')}\n` : undefined;
 }
 
-/** The keys the attachment would own, as a DEL or CHECK knows them without a listing. */
-export function expectedKeys(spec: ForwardSpec): MapKey[] {
-  const k = keysOf(spec);
+/** The keys the attachment would own in `family`, as a DEL or CHECK knows them without a listing. */
+export function expectedKeys(spec: Omit<ForwardSpec, 'ip'>, family: Family, ip?: ContainerIP): MapKey[] {
+  const k = keysOf(spec, family, ip);
   return [...k.dnat, ...(k.masq ? [k.masq] : [])];
 }
 

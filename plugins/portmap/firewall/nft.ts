@@ -1,10 +1,15 @@
 // Applies the nftables plan: one `nft -f` batch per operation and family. Reads go straight to
 // the kernel over nfnetlink (nft-netlink.ts), one small request per key, so neither ADD nor DEL
 // lists the table; only GC and the rare fallbacks do.
+import type { Attachment } from '../../../lib/cni/attachment.ts';
+import { settleAll } from '../../../lib/cni/errors.ts';
+import { nftablesUsable } from '../../../lib/firewall/backend.ts';
 import { nftChainNames, type NftObject } from '../../../lib/firewall/nft-listing.ts';
 import { nftApply, nftListTable } from '../../../lib/firewall/nft.ts';
 import { networkHash } from '../../../lib/firewall/names.ts';
 import { ToolError } from '../../../lib/firewall/run.ts';
+import type { Family } from '../../../lib/ip/index.ts';
+import type { Forwarder } from './backend.ts';
 import { openNftReader } from './nft-netlink.ts';
 import {
   dnChain,
@@ -19,9 +24,9 @@ import {
   type MapKey,
   type NftAttachmentState,
 } from './nft-plan.ts';
-import type { Attachment, ForwardSpec } from './types.ts';
+import { FAMILIES, type ForwardSpec } from './types.ts';
 
-async function withReader<T>(family: 4 | 6, fn: (r: ReturnType<typeof openNftReader>['reader']) => Promise<T>): Promise<T> {
+async function withReader<T>(family: Family, fn: (r: ReturnType<typeof openNftReader>['reader']) => Promise<T>): Promise<T> {
   const { reader, close } = openNftReader(family, NFT_TABLE);
   try {
     return await fn(reader);
@@ -30,11 +35,11 @@ async function withReader<T>(family: 4 | 6, fn: (r: ReturnType<typeof openNftRea
   }
 }
 
-async function owners(family: 4 | 6, keys: readonly MapKey[]): Promise<Map<string, string | undefined>> {
+async function owners(family: Family, keys: readonly MapKey[]): Promise<Map<string, string | undefined>> {
   return withReader(family, async (r) => new Map(await Promise.all(keys.map(async (k) => [ownerKey(k), await r.elementTarget(k)] as const))));
 }
 
-export async function nftForward(spec: ForwardSpec): Promise<void> {
+async function forward(spec: ForwardSpec): Promise<void> {
   try {
     // Optimistic: adding a key that another attachment holds fails the whole batch, nothing applied.
     await nftApply(planNftAdd(spec));
@@ -43,7 +48,7 @@ export async function nftForward(spec: ForwardSpec): Promise<void> {
     if (!(err instanceof ToolError)) throw err;
   }
   try {
-    await nftApply(planNftAdd(spec, await owners(spec.ip.family, expectedKeys(spec))));
+    await nftApply(planNftAdd(spec, await owners(spec.ip.family, expectedKeys(spec, spec.ip.family, spec.ip))));
   } catch (err) {
     throw new Error(`unable to set up nftables rules for port mappings: ${(err as Error).message}`, { cause: err });
   }
@@ -69,7 +74,7 @@ export function listedElements(objects: readonly NftObject[]): { key: MapKey; ta
 }
 
 /** Removes chains and every element pointing at them, from a full listing (GC, or a DEL whose keys are unknown). */
-async function removeByListing(family: 4 | 6, chains: (names: readonly string[]) => string[]): Promise<void> {
+async function removeByListing(family: Family, chains: (names: readonly string[]) => string[]): Promise<void> {
   const objects = await nftListTable(tableFamily(family), NFT_TABLE);
   if (objects === undefined) return;
   const doomed = new Set(chains(nftChainNames(objects)));
@@ -85,7 +90,7 @@ async function removeByListing(family: 4 | 6, chains: (names: readonly string[])
  * DEL for one family. `keys` are those the attachment's mappings imply (the masquerade key only
  * when the container address is known). Nothing is run when nothing of it is left.
  */
-export async function nftUnforward(a: Attachment, family: 4 | 6, keys: readonly MapKey[]): Promise<void> {
+async function unforwardFamily(a: Attachment, family: Family, keys: readonly MapKey[]): Promise<void> {
   const mine = [dnChain(a), masqChain(a)];
   const state = await withReader(family, async (r) => {
     const [exists, targets] = await Promise.all([
@@ -109,7 +114,7 @@ export async function nftUnforward(a: Attachment, family: 4 | 6, keys: readonly 
 }
 
 /** GC for one family: every chain of this network whose attachment is not kept, with its elements. */
-export async function nftCollect(network: string, family: 4 | 6, keep: readonly Attachment[]): Promise<void> {
+async function collectFamily(network: string, family: Family, keep: readonly Attachment[]): Promise<void> {
   const valid = new Set(keep.flatMap((a) => [dnChain(a), masqChain(a)]));
   const prefix = networkHash(network);
   await removeByListing(family, (names) =>
@@ -121,7 +126,7 @@ export async function nftCollect(network: string, family: 4 | 6, keep: readonly 
  * CHECK for one family: the chains hold at least as many rules as ADD writes (nft prints rules
  * back in its own normal form, so they are counted, not compared), and every key points at them.
  */
-export async function nftCheck(spec: ForwardSpec): Promise<void> {
+async function check(spec: ForwardSpec): Promise<void> {
   const a = spec.attachment;
   const family = spec.ip.family;
   const rules = expectedRules(spec);
@@ -133,7 +138,7 @@ export async function nftCheck(spec: ForwardSpec): Promise<void> {
       if (have === undefined) out.push(`chain ${chain} not found in table ${tableFamily(family)} ${NFT_TABLE}`);
       else if (have < want) out.push(`missing hostport rules in ${JSON.stringify(chain)} chain`);
     }
-    for (const k of expectedKeys(spec)) {
+    for (const k of expectedKeys(spec, family, spec.ip)) {
       const target = await r.elementTarget(k);
       const want = k.map.startsWith('masq') ? masqChain(a) : dnChain(a);
       if (target !== want) out.push(`${k.map} { ${k.text} } points to ${target ?? 'nothing'}, not ${want}`);
@@ -142,3 +147,16 @@ export async function nftCheck(spec: ForwardSpec): Promise<void> {
   });
   if (problems.length > 0) throw new Error(problems.join('; '));
 }
+
+export const nftForwarder: Forwarder = {
+  forward,
+  check,
+  unforward: async (t) => {
+    await Promise.all(
+      t.families.map((family) => unforwardFamily(t.attachment, family, expectedKeys(t, family, t.ips.find((ip) => ip.family === family)))),
+    );
+  },
+  collect: (network, keep) => settleAll(FAMILIES.map((family) => collectFamily(network, family, keep))),
+  usable: nftablesUsable,
+  unusable: 'nftables backend is not usable: nft cannot manage the ip cni_hostport table',
+};

@@ -1,0 +1,35 @@
+// STATUS over fake forwarders: the configured backend alone decides; without one, either will do.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { status } from '../../../plugins/portmap/status.ts';
+import { fakes, rejection, request } from '../../helpers/portmap-fakes.ts';
+
+test('status: a configured backend that is usable, asked alone', async () => {
+  for (const backend of ['iptables', 'nftables'] as const) {
+    const f = fakes();
+    await status(request('STATUS', { backend }), f.deps);
+    assert.equal(f.log, [`${backend} usable`]);
+  }
+});
+
+test('status: a configured backend that is not usable is code 50 with its reason', async () => {
+  for (const backend of ['iptables', 'nftables'] as const) {
+    const f = fakes({ usable: { [backend]: false } });
+    const err = await rejection(status(request('STATUS', { backend }), f.deps));
+    assert.is(err.code, 50);
+    assert.is(err.message, `${backend} is not usable here`);
+  }
+});
+
+test('status: unconfigured, one usable backend is enough', async () => {
+  await status(request('STATUS'), fakes({ usable: { iptables: false } }).deps);
+  await status(request('STATUS'), fakes({ usable: { nftables: false } }).deps);
+});
+
+test('status: unconfigured, neither usable is code 50', async () => {
+  const err = await rejection(status(request('STATUS'), fakes({ usable: { iptables: false, nftables: false } }).deps));
+  assert.is(err.code, 50);
+  assert.is(err.message, 'neither iptables nor nftables is usable');
+});
+
+test.run();

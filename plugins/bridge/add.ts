@@ -9,6 +9,7 @@ import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
 import type { Family } from '../../lib/ip/index.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
+import { onEveryBackend, withChosen } from '../../lib/firewall/backend.ts';
 import { ensureBridge, requireBridge } from './bridge.ts';
 import { containerMac, type BridgeConfig } from './config.ts';
 import { configureContainer } from './container.ts';
@@ -133,11 +134,11 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
         const addrs = masqAddresses(ips);
         undo.push('ipMasq rules', async () => {
           await masq?.catch(() => {}); // removed only once it is no longer being written
-          await deps.masq.every((m) => m.teardown(attachment, addrs));
+          await onEveryBackend(deps.masq, (m) => m.teardown(attachment, addrs));
         });
         // The rules need only the addresses: their tool process (about 2 ms) runs while the
         // container, the gateways and the port are set up. Its outcome is read at the end.
-        masq = deps.masq.chosen(conf.ipMasqBackend, (m) => m.setup(attachment, addrs));
+        masq = withChosen(deps.masq, conf.ipMasqBackend, (m) => m.setup(attachment, addrs));
         masq.catch(() => {});
       }
       const ctr = { netns: req.netns, ifname: req.ifname, index: pair.container.index, enabledad: conf.enabledad };

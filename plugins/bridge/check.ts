@@ -8,6 +8,7 @@ import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, IPConfig, Route } from '../../lib/cni/result.ts';
 import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
 import { RT_TABLE, type Link, type Netlink } from '../../lib/net/index.ts';
+import { withChosen } from '../../lib/firewall/backend.ts';
 import type { BridgeConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { masqAddresses } from './firewall.ts';
@@ -91,7 +92,7 @@ function startMasqCheck(req: Request<BridgeConfig>, deps: Deps): Promise<string[
   }
   if (ips.length === 0) return undefined;
   const a = attachmentOf(conf.name, req);
-  const missing = deps.masq.chosen(conf.ipMasqBackend, (m) => m.missing(a, masqAddresses(ips)));
+  const missing = withChosen(deps.masq, conf.ipMasqBackend, (m) => m.missing(a, masqAddresses(ips)));
   missing.catch(() => {});
   return missing;
 }

@@ -9,6 +9,7 @@ import type { Request } from '../../lib/cni/plugin.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
 import type { MasqAddress } from './masq/backend.ts';
 import { hasCode, type Netlink } from '../../lib/net/index.ts';
+import { onEveryBackend } from '../../lib/firewall/backend.ts';
 import type { BridgeConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { masqAddress, masqAddresses, mergeAddresses } from './firewall.ts';
@@ -80,6 +81,6 @@ export async function del(req: Request<BridgeConfig>, deps: Deps): Promise<void>
   const ipam = layer3 ? deps.delegate(req, conf.ipamType, 'DEL') : undefined;
   const spoof = conf.macspoofchk ? deps.spoofCheck().then((s) => s.teardown(a)) : undefined;
   const addrs = layer3 && conf.ipMasq ? mergeAddresses(found.addrs, prevAddresses(conf)) : undefined;
-  const masq = addrs && deps.masq.every((m) => m.teardown(a, addrs));
+  const masq = addrs && onEveryBackend(deps.masq, (m) => m.teardown(a, addrs));
   await settleAll([lookup, deletion, ipam, spoof, masq]);
 }

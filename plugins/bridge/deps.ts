@@ -5,7 +5,8 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { release } from 'node:os';
 import { delegate } from '../../lib/cni/delegate.ts';
 import { openNetlink, readSysctl, withNetns, writeSysctl, type Netlink } from '../../lib/net/index.ts';
-import { MASQ_BACKENDS, masqChooser, type MasqChooser } from './masq/backend.ts';
+import type { Backends } from '../../lib/firewall/backend.ts';
+import { MASQ_BACKENDS, type MasqBackend } from './masq/backend.ts';
 import type { SpoofCheck } from './spoofcheck/apply.ts';
 
 export interface Sysctl {
@@ -16,7 +17,7 @@ export interface Sysctl {
 export interface Deps {
   /** rtnetlink in the plugin's (the host's) namespace, or in the one at `netns`. */
   openNetlink(netns?: string): Promise<Netlink>;
-  readonly masq: MasqChooser;
+  readonly masq: Backends<MasqBackend>;
   spoofCheck(): Promise<SpoofCheck>;
   /** IPAM: the request run by another plugin (lib/cni/delegate.ts). */
   readonly delegate: typeof delegate;
@@ -49,7 +50,7 @@ const sysctl: Sysctl = { read: (key) => readSysctl(key), write: (key, value) => 
 
 export const hostDeps: Deps = {
   openNetlink,
-  masq: masqChooser(MASQ_BACKENDS),
+  masq: MASQ_BACKENDS,
   spoofCheck: async () => (await import('./spoofcheck/apply.ts')).nftSpoofCheck,
   delegate,
   sysctl,

@@ -3,6 +3,7 @@
 // step runs; the errors are reported together.
 import { settleAll } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
+import { onEveryBackend } from '../../lib/firewall/backend.ts';
 import type { BridgeConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 
@@ -20,7 +21,7 @@ export async function gc(req: Request<BridgeConfig>, deps: Deps): Promise<void> 
       return link === undefined || (br !== undefined && link.master === br.index);
     };
     await settleAll([
-      deps.masq.every((m) => m.gc(conf.name, keep)),
+      onEveryBackend(deps.masq, (m) => m.gc(conf.name, keep)),
       deps.spoofCheck().then((s) => s.gc(keep, isStale)),
       conf.ipamType !== '' ? deps.delegate(req, conf.ipamType, 'GC') : undefined,
     ]);

@@ -3,6 +3,7 @@
 // Anything missing is code 50 (plugin not available).
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
+import { anyUsable } from '../../lib/firewall/backend.ts';
 import type { BridgeConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 
@@ -23,7 +24,7 @@ export async function status(req: Request<BridgeConfig>, deps: Deps): Promise<vo
   } finally {
     host.close();
   }
-  if (conf.ipamType !== '' && conf.ipMasq && !(await deps.masq.usable(conf.ipMasqBackend))) {
+  if (conf.ipamType !== '' && conf.ipMasq && !(await anyUsable(deps.masq, conf.ipMasqBackend))) {
     throw unavailable(`ipMasq backend ${conf.ipMasqBackend ?? 'iptables or nftables'} is not usable`);
   }
   if (conf.macspoofchk && !(await (await deps.spoofCheck()).usable())) throw unavailable('macspoofchk needs nftables, which is not usable');

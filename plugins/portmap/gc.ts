@@ -3,11 +3,10 @@
 // may hold some. It keeps going past a failure and reports those of usable backends together.
 import type { Request } from '../../lib/cni/plugin.ts';
 import { onEveryBackend } from '../../lib/firewall/backend.ts';
-import { probesOf } from './backend.ts';
 import type { PortmapConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 
 export async function gc(req: Request<PortmapConfig>, deps: Deps): Promise<void> {
   const conf = req.config;
-  await onEveryBackend(async (b) => (await deps.forwarders[b]()).collect(conf.name, conf.validAttachments), probesOf(deps.forwarders));
+  await onEveryBackend(deps.forwarders, (f) => f.collect(conf.name, conf.validAttachments));
 }

@@ -2,7 +2,7 @@
 // would use cannot run here; without one configured, when neither can.
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
-import { BACKENDS } from '../../lib/firewall/backend.ts';
+import { anyUsable } from '../../lib/firewall/backend.ts';
 import type { PortmapConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 
@@ -13,6 +13,5 @@ export async function status(req: Request<PortmapConfig>, deps: Deps): Promise<v
     if (!(await f.usable())) throw new CniError(Code.PluginNotAvailable, f.unusable);
     return;
   }
-  const usable = await Promise.all(BACKENDS.map(async (b) => (await deps.forwarders[b]()).usable()));
-  if (!usable.includes(true)) throw new CniError(Code.PluginNotAvailable, 'neither iptables nor nftables is usable');
+  if (!(await anyUsable(deps.forwarders))) throw new CniError(Code.PluginNotAvailable, 'neither iptables nor nftables is usable');
 }

@@ -8,7 +8,7 @@ import type { Result } from '../../lib/cni/result.ts';
 import type { Backend } from '../../lib/firewall/backend.ts';
 import { parseBridgeConf, type BridgeConfig } from '../../plugins/bridge/config.ts';
 import type { Deps, Sysctl } from '../../plugins/bridge/deps.ts';
-import { masqChooser, type MasqAddress, type MasqBackend } from '../../plugins/bridge/masq/backend.ts';
+import type { MasqAddress, MasqBackend } from '../../plugins/bridge/masq/backend.ts';
 import type { SpoofCheck } from '../../plugins/bridge/spoofcheck/apply.ts';
 import { CallLog, FakeKernel, HOST } from './fake-netlink.ts';
 
@@ -140,7 +140,7 @@ export function fakeWorld(): FakeWorld {
     ipamResult: { cniVersion: '1.1.0', ips: [{ address: '10.1.2.2/24', gateway: '10.1.2.1' }], routes: [{ dst: '10.9.0.0/16' }] },
     deps: {
       openNetlink: (netns) => kernel.openNetlink(netns),
-      masq: masqChooser({ iptables: async () => masq.iptables, nftables: async () => masq.nftables }),
+      masq: { iptables: async () => masq.iptables, nftables: async () => masq.nftables },
       spoofCheck: async () => spoof,
       async delegate(req: Request<unknown>, type: string, command: string) {
         log.record(`ipam.${command} ${type}`);

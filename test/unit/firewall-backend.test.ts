@@ -2,7 +2,7 @@
 // The common path (iptables works, or a backend is configured) must not probe at all.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { withBackend, type Backend, type Probes } from '../../lib/firewall/backend.ts';
+import { anyUsable, defaultBackend, onEveryBackend, withBackend, type Backend, type Backends, type BackendImpl, type Probes } from '../../lib/firewall/backend.ts';
 import { ToolError } from '../../lib/firewall/run.ts';
 
 function fakeProbes(iptables: boolean, nftables: boolean) {
@@ -85,6 +85,44 @@ test('an error that is not a tool failing is thrown without probing', async () =
   const o = op(new Error('IPAM plugin returned missing IP config'));
   await rejectsWith(withBackend(undefined, o.run, probes), o.error!);
   assert.equal([o.tried, asked], [['iptables'], []]);
+});
+
+/** A registry whose implementations record the operations run on them and fail when told to. */
+function registry(usable: Record<Backend, boolean>, failing: Backend[] = []) {
+  const ran: Backend[] = [];
+  type Impl = BackendImpl & { run(): Promise<void> };
+  const impl = (b: Backend): Impl => ({
+    usable: async () => usable[b],
+    run: async () => {
+      ran.push(b);
+      if (failing.includes(b)) throw new Error(`${b} failed`);
+    },
+  });
+  const r: Backends<Impl> = { iptables: async () => impl('iptables'), nftables: async () => impl('nftables') };
+  return { r, ran };
+}
+
+test('onEveryBackend runs on both; a failure counts only where its backend is usable, all combined', async () => {
+  const quiet = registry({ iptables: true, nftables: false }, ['nftables']);
+  await onEveryBackend(quiet.r, (f) => f.run());
+  assert.equal(quiet.ran, ['iptables', 'nftables']);
+  const loud = registry({ iptables: true, nftables: true }, ['iptables', 'nftables']);
+  try {
+    await onEveryBackend(loud.r, (f) => f.run());
+    assert.unreachable('expected a rejection');
+  } catch (err) {
+    assert.match((err as Error).message, 'iptables failed');
+    assert.match((err as { details: string }).details, 'nftables failed');
+  }
+});
+
+test('defaultBackend and anyUsable follow the implementations\' own usability', async () => {
+  assert.is(await defaultBackend(registry({ iptables: true, nftables: true }).r), 'iptables');
+  assert.is(await defaultBackend(registry({ iptables: false, nftables: true }).r), 'nftables');
+  assert.is(await defaultBackend(registry({ iptables: false, nftables: false }).r), 'iptables');
+  assert.is(await anyUsable(registry({ iptables: false, nftables: true }).r), true);
+  assert.is(await anyUsable(registry({ iptables: false, nftables: true }).r, 'iptables'), false);
+  assert.is(await anyUsable(registry({ iptables: false, nftables: false }).r), false);
 });
 
 test.run();

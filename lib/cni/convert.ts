@@ -16,17 +16,16 @@ import { CURRENT_VERSION, familyOf, isSupported, type Family, type SpecVersion }
 // Wire shapes. Key order is the Go struct field order: 0.x results are printed straight from
 // the structs. (1.x results go through a Go map and come out sorted; print.ts does that.)
 
-export interface WireRoute { dst: string; gw?: string; mtu?: number; advmss?: number; priority?: number; table?: number; scope?: number }
-export interface WireDNS { nameservers?: string[]; domain?: string; search?: string[]; options?: string[] }
+// Routes and DNS are written in their current shapes; 0.1.0/0.2.0 routes keep only dst and gw.
 
-export interface Wire020IPConfig { ip: string; gateway?: string; routes?: { dst: string; gw?: string }[] }
-export interface Wire020 { cniVersion: string; ip4?: Wire020IPConfig; ip6?: Wire020IPConfig; dns: WireDNS }
+export interface Wire020IPConfig { ip: string; gateway?: string; routes?: Pick<Route, 'dst' | 'gw'>[] }
+export interface Wire020 { cniVersion: string; ip4?: Wire020IPConfig; ip6?: Wire020IPConfig; dns: DNS }
 
 export interface Wire040Interface { name: string; mac?: string; sandbox?: string }
 export interface Wire040IPConfig { version: '4' | '6'; interface?: number; address: string; gateway?: string }
-export interface Wire040 { cniVersion: string; interfaces?: Wire040Interface[]; ips?: Wire040IPConfig[]; routes?: WireRoute[]; dns: WireDNS }
+export interface Wire040 { cniVersion: string; interfaces?: Wire040Interface[]; ips?: Wire040IPConfig[]; routes?: Route[]; dns: DNS }
 
-export interface Wire100 { cniVersion: string; interfaces?: Interface[]; ips?: IPConfig[]; routes?: WireRoute[]; dns?: WireDNS }
+export interface Wire100 { cniVersion: string; interfaces?: Interface[]; ips?: IPConfig[]; routes?: Route[]; dns?: DNS }
 
 export type WireResult = Wire020 | Wire040 | Wire100;
 
@@ -244,7 +243,7 @@ function encode020(r: Result, version: SpecVersion): Wire020 {
   return prune({ cniVersion: version, ip4, ip6, dns: w.dns });
 }
 
-function encodeRoute(r: Route): WireRoute {
+function encodeRoute(r: Route): Route {
   return prune({
     dst: wireCIDR(r.dst).text,
     gw: wireIP(r.gw),
@@ -257,7 +256,7 @@ function encodeRoute(r: Route): WireRoute {
 }
 
 /** Lists are copied, as Go's DNS.Copy() does, so the wire object shares nothing with the result. */
-function encodeDNS(d: DNS | undefined): WireDNS {
+function encodeDNS(d: DNS | undefined): DNS {
   return prune({
     nameservers: nonEmptyList(d?.nameservers?.slice()),
     domain: d?.domain || undefined,

@@ -6,7 +6,7 @@ import { execPlugin, findInPath } from '../../lib/cni/delegate.ts';
 import { validateContainerId, validateIfname } from '../../lib/cni/env.ts';
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Result } from '../../lib/cni/result.ts';
-import { atLeast, familyOf, isSupported, type SpecVersion } from '../../lib/cni/version.ts';
+import { atLeast, isSupported, resultFormatOf, type SpecVersion } from '../../lib/cni/version.ts';
 import { cachedAttachments, deleteCache, readCache, writeCache, type CniArgs } from './cache.ts';
 import { goMarshal, inOrder } from './gojson.ts';
 import type { NetworkConfigList, PluginConfig } from './netconf.ts';
@@ -68,7 +68,7 @@ function pluginEnv(cfg: CniConfig, command: string, rt: RuntimeConf | undefined)
 function wireOf(r: VersionedResult): object {
   const wire = resultToWire(r.result, r.version);
   // 0.x results are Go structs (printed in field order); 1.x ones marshal through a sorted map.
-  return familyOf(r.version) === '100' ? wire : inOrder(wire, true);
+  return resultFormatOf(r.version) === '100' ? wire : inOrder(wire, true);
 }
 
 /** The plugin's stdin: its config with name, cniVersion, prevResult and runtimeConfig injected (buildOneConfig). */

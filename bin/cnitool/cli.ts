@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatResult } from '../../lib/cni/print.ts';
 import { DEFAULT_CACHE_DIR } from './cache.ts';
 import { humanResult } from './human.ts';
-import { addNetworkList, checkNetworkList, delNetworkList, gcNetworkList, statusNetworkList, type CniConfig, type GCAttachment, type RuntimeConf } from './libcni.ts';
+import { addNetworkList, checkNetworkList, delNetworkList, errorText, gcNetworkList, statusNetworkList, type CniConfig, type GCAttachment, type RuntimeConf } from './libcni.ts';
 import { loadNetworkConf, type NetworkConfigList } from './netconf.ts';
 import { createNetns, deleteNetns } from './netns.ts';
 import { containerIDFor, readToolEnv } from './runtime-conf.ts';
@@ -176,7 +176,7 @@ export async function runCnitool(argv: readonly string[], io: ToolIO): Promise<n
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    io.stderr(`${(err as Error).message}\n`);
+    io.stderr(`${errorText(err)}\n`);
     return 1;
   }
 }

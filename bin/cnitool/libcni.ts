@@ -4,7 +4,7 @@
 import { resultFromWire, resultToWire } from '../../lib/cni/convert.ts';
 import { execPlugin, findInPath } from '../../lib/cni/delegate.ts';
 import { validateContainerId, validateIfname } from '../../lib/cni/env.ts';
-import { CniError, Code } from '../../lib/cni/errors.ts';
+import { CniError, Code, combineErrors } from '../../lib/cni/errors.ts';
 import type { Result } from '../../lib/cni/result.ts';
 import { atLeast, isSupported, resultFormatOf, type SpecVersion } from '../../lib/cni/version.ts';
 import { cachedAttachments, deleteCache, readCache, writeCache, type CniArgs } from './cache.ts';
@@ -207,11 +207,12 @@ export async function delNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
 
 /**
  * GC: DEL every cached attachment of this network that is not valid (`valid` undefined means none
- * is), then, for 1.1.0+, GC on each plugin with the valid attachments. Errors are collected.
+ * is), then, for 1.1.0+, GC on each plugin with the valid attachments. Errors are collected
+ * and thrown together at the end.
  */
 export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, valid?: readonly GCAttachment[]): Promise<void> {
   if (list.disableGC) return;
-  const errors: string[] = [];
+  const errors: Error[] = [];
   const keep = new Set((valid ?? []).map((a) => `${a.containerID}\n${a.ifname}`));
   for (const a of cachedAttachments(cfg.cacheDir)) {
     if (a.network !== list.name || keep.has(`${a.containerID}\n${a.ifname}`)) continue;
@@ -219,7 +220,7 @@ export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, val
     try {
       await delNetworkList(cfg, list, rt);
     } catch (err) {
-      errors.push(`failed to delete stale attachment ${a.containerID} ${a.ifname}: ${errorText(err)}`);
+      errors.push(wrap(`failed to delete stale attachment ${a.containerID} ${a.ifname}: `, err));
     }
   }
   if (versionAtLeast(list.cniVersion, '1.1.0')) {
@@ -233,11 +234,11 @@ export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, val
       try {
         await run(cfg, plugin, Buffer.from(goMarshal(conf)), pluginEnv(cfg, 'GC', undefined));
       } catch (err) {
-        errors.push(`failed to GC plugin ${plugin.type}: ${errorText(err)}`);
+        errors.push(wrap(`failed to GC plugin ${plugin.type}: `, err));
       }
     }
   }
-  if (errors.length > 0) throw new Error(errors.join('\n'));
+  if (errors.length > 0) throw combineErrors(errors);
 }
 
 /** STATUS on each plugin in order, stopping at the first failure; a no-op below 1.1.0. */

@@ -12,10 +12,10 @@ export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): 
   // A GC that does not say which attachments are valid cannot tell a stale one: free nothing.
   const validAttachments = conf.validAttachments;
   if (!validAttachments) return;
-  const keep = new Set(validAttachments.map((a) => ownerKey({ id: a.containerID, ifname: a.ifname })));
+  const keep = new Set(validAttachments.map(ownerKey));
   const ids = new Set(validAttachments.map((a) => a.containerID.trim()));
   const valid = (r: Reservation): boolean =>
-    r.holder.kind === 'attachment' ? keep.has(ownerKey(r.holder)) : ids.has(r.holder.id);
+    r.holder.kind === 'attachment' ? keep.has(ownerKey(r.holder)) : ids.has(r.holder.containerID);
   const failures = withStore(deps, conf, false, [], (store) => {
     const errs: unknown[] = [];
     for (const r of store.reservations()) {

@@ -37,6 +37,23 @@ test('reserve writes the reference bytes, mode 0600, last_reserved_ip, and refus
   s.close();
 });
 
+test('a failed operation whose cleanup fails too reports both, its own error first', () => {
+  const s = open();
+  let err: CniError | undefined;
+  try {
+    s.withLock(() => {
+      s.reserve('10.0.0.2', A, '0');
+      rmSync(s.dir, { recursive: true });
+      throw new CniError(5, 'boom');
+    });
+  } catch (e) {
+    err = e as CniError;
+  }
+  assert.equal([err?.code, err?.message], [5, 'boom']);
+  assert.match(err?.details ?? '', /no such file or directory/);
+  s.close();
+});
+
 test('after an operation the directory mtime is the recorded sentinel', () => {
   const s = open();
   s.withLock(() => s.reserve('10.0.0.2', A, '0'));

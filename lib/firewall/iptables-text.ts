@@ -3,7 +3,7 @@
 // directions live here, apart from the executor that runs the tools.
 
 /** One argument as iptables-restore reads it: double quotes, with \ and " escaped, when needed. */
-export const quoteArg = (a: string): string => (a !== '' && /^[^\s"'\\]+$/.test(a) ? a : `"${a.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
+const quoteArg = (a: string): string => (a !== '' && /^[^\s"'\\]+$/.test(a) ? a : `"${a.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
 
 /** A rule as its arguments appear after `-A <chain> ` in a restore script or an iptables-save listing. */
 export const ruleText = (args: readonly string[]): string => args.map(quoteArg).join(' ');

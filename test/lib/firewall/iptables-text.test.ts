@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { quoteArg, ruleText, ruleTokens } from '../../../lib/firewall/iptables-text.ts';
+import { ruleText, ruleTokens } from '../../../lib/firewall/iptables-text.ts';
 
-test('quoteArg quotes what iptables-restore would split or unescape', () => {
+test('ruleText quotes the arguments iptables-restore would split or unescape', () => {
+  const quoteArg = (a: string): string => ruleText([a]);
   assert.is(quoteArg('-p'), '-p');
   assert.is(quoteArg('dnat name: "a" id: "b"'), '"dnat name: \\"a\\" id: \\"b\\""');
   assert.is(quoteArg('a\\b'), '"a\\\\b"');

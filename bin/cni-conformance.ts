@@ -6,7 +6,7 @@ import { probeMain } from '../conformance/harness/probe.ts';
 import { progressLine, summary } from '../conformance/report.ts';
 import { runScenarios, selectScenarios } from '../conformance/runner.ts';
 import { SCENARIOS } from '../conformance/scenarios/index.ts';
-import type { Family } from '../conformance/types.ts';
+import type { Behaviour } from '../conformance/types.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'probe') {
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return err instanceof CommanderError ? err.exitCode : 2;
   }
-  const o = program.opts<{ cniPath: string; filter?: string[]; family?: Family; timeout: string; list?: boolean }>();
+  const o = program.opts<{ cniPath: string; filter?: string[]; family?: Behaviour; timeout: string; list?: boolean }>();
   if (o.list) {
     for (const s of selectScenarios(SCENARIOS, o.filter, o.family)) {
       process.stdout.write(`${s.id.padEnd(4)} ${s.area.padEnd(10)} ${s.family.padEnd(9)} [${s.versions.join(' ')}] ${s.title}${s.reason ? `\n     (${s.reason})` : ''}\n`);

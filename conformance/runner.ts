@@ -4,7 +4,7 @@
 import type { SpecVersion } from '../lib/cni/version.ts';
 import { Ctx } from './harness/context.ts';
 import { probeKernel, probePlugin, type PluginInfo } from './harness/probe-env.ts';
-import type { Family, Scenario } from './types.ts';
+import type { Behaviour, Scenario } from './types.ts';
 
 export type Status = 'pass' | 'fail' | 'skip';
 
@@ -22,13 +22,13 @@ export interface RunOptions {
   /** Substrings or ids: a scenario runs if any matches its id, area or title. */
   readonly filter?: readonly string[];
   /** Only this family (default: both). */
-  readonly family?: Family;
+  readonly family?: Behaviour;
   readonly timeoutMs?: number;
   /** Called after each scenario (progress). */
   readonly onRow?: (row: Row, index: number, total: number) => void;
 }
 
-export function selectScenarios(all: readonly Scenario[], filter?: readonly string[], family?: Family): Scenario[] {
+export function selectScenarios(all: readonly Scenario[], filter?: readonly string[], family?: Behaviour): Scenario[] {
   return all.filter((s) => {
     if (family && s.family !== family) return false;
     if (!filter || filter.length === 0) return true;

@@ -1,5 +1,5 @@
 // What a conformance scenario is: a black-box check of plugins found in a CNI bin dir, declaring
-// the plugins it needs, the spec versions it covers and its behaviour family.
+// the plugins it needs, the spec versions it covers and the behaviour it expects.
 import type { SpecVersion } from '../lib/cni/version.ts';
 import type { Ctx } from './harness/context.ts';
 
@@ -7,7 +7,7 @@ import type { Ctx } from './harness/context.ts';
  * `reference`: what the Go reference plugins do; it must pass on them as well as on ours.
  * `fixed`: where we deliberately differ from the reference (a bug fixed); `reason` says why.
  */
-export type Family = 'reference' | 'fixed';
+export type Behaviour = 'reference' | 'fixed';
 
 export interface Scenario {
   /** Number from REFERENCE-PLUGINS.md section 5 (with a letter when one is split), or F<n> for fixed ones. */
@@ -18,7 +18,7 @@ export interface Scenario {
   readonly plugins: readonly string[];
   /** Spec versions it covers; it runs with those the bin dir supports, and is skipped if none. */
   readonly versions: readonly SpecVersion[];
-  readonly family: Family;
+  readonly family: Behaviour;
   /** Why a `fixed` scenario differs from the reference, or why a reference one is limited. */
   readonly reason?: string;
   /** Kernel features it needs beyond veth/bridge/iptables (probed once; a missing one is a skip). */

@@ -3,6 +3,7 @@
 // Same JSON as libcni writes, so a Go runtime and this tool can each read the other's cache.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Attachment } from '../../lib/cni/attachment.ts';
 import { goMarshal, inOrder } from './gojson.ts';
 
 export const CACHE_KIND = 'cniCacheV1';
@@ -10,10 +11,8 @@ export const DEFAULT_CACHE_DIR = '/var/lib/cni';
 
 export type CniArgs = readonly (readonly [string, string])[];
 
-export interface Attachment {
-  readonly containerID: string;
-  readonly network: string;
-  readonly ifname: string;
+/** What libcni keeps about an attachment besides its result, to DEL it when GC finds it stale. */
+export interface CachedAttachment extends Attachment {
   /** The network list's bytes at ADD time. */
   readonly config: Buffer;
   readonly netns: string;
@@ -21,12 +20,12 @@ export interface Attachment {
   readonly capabilityArgs?: Readonly<Record<string, unknown>>;
 }
 
-export interface CacheEntry extends Attachment {
+export interface CacheEntry extends CachedAttachment {
   /** The final ADD result as JSON (its own cniVersion inside). */
   readonly result?: Readonly<Record<string, unknown>>;
 }
 
-export function cacheFile(cacheDir: string, network: string, containerID: string, ifname: string): string {
+export function cacheFile(cacheDir: string, { network, containerID, ifname }: Attachment): string {
   if (network === '' || containerID === '' || ifname === '') {
     throw new Error(`cache file path requires network name (${JSON.stringify(network)}), container ID (${JSON.stringify(containerID)}), and interface name (${JSON.stringify(ifname)})`);
   }
@@ -52,14 +51,14 @@ export function encodeCacheEntry(e: CacheEntry): string {
 }
 
 export function writeCache(cacheDir: string, e: CacheEntry): void {
-  const file = cacheFile(cacheDir, e.network, e.containerID, e.ifname);
+  const file = cacheFile(cacheDir, e);
   mkdirSync(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
   writeFileSync(file, encodeCacheEntry(e), { mode: 0o600 });
 }
 
-export function deleteCache(cacheDir: string, network: string, containerID: string, ifname: string): void {
+export function deleteCache(cacheDir: string, a: Attachment): void {
   try {
-    rmSync(cacheFile(cacheDir, network, containerID, ifname), { force: true });
+    rmSync(cacheFile(cacheDir, a), { force: true });
   } catch {
     // libcni ignores a failed removal
   }
@@ -87,10 +86,10 @@ export function decodeCacheEntry(raw: unknown): CacheEntry | undefined {
 export type CacheRead = { readonly kind: 'none' } | { readonly kind: 'v1'; readonly entry: CacheEntry } | { readonly kind: 'legacy'; readonly raw: unknown };
 
 /** What the cache holds for an attachment: nothing, a cniCacheV1 entry, or a legacy bare result. */
-export function readCache(cacheDir: string, network: string, containerID: string, ifname: string): CacheRead {
+export function readCache(cacheDir: string, a: Attachment): CacheRead {
   let text: string;
   try {
-    text = readFileSync(cacheFile(cacheDir, network, containerID, ifname), 'utf8');
+    text = readFileSync(cacheFile(cacheDir, a), 'utf8');
   } catch {
     return { kind: 'none' }; // libcni ignores read errors: there may be no cache
   }
@@ -105,7 +104,7 @@ export function readCache(cacheDir: string, network: string, containerID: string
 }
 
 /** Every readable cniCacheV1 attachment, in file-name order (GetCachedAttachments with no filter). */
-export function cachedAttachments(cacheDir: string): Attachment[] {
+export function cachedAttachments(cacheDir: string): CachedAttachment[] {
   const dir = join(cacheDir, 'results');
   let names: string[];
   try {

@@ -8,7 +8,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatResult } from '../../lib/cni/print.ts';
 import { DEFAULT_CACHE_DIR } from './cache.ts';
 import { humanResult } from './human.ts';
-import { addNetworkList, checkNetworkList, delNetworkList, gcNetworkList, statusNetworkList, type CniConfig, type GCAttachment, type RuntimeConf } from './libcni.ts';
+import { addNetworkList, checkNetworkList, delNetworkList, errorText, gcNetworkList, statusNetworkList, type CniConfig, type RuntimeConf } from './libcni.ts';
+import type { AttachmentRef } from '../../lib/cni/attachment.ts';
 import { loadNetworkConf, type NetworkConfigList } from './netconf.ts';
 import { createNetns, deleteNetns } from './netns.ts';
 import { containerIDFor, readToolEnv } from './runtime-conf.ts';
@@ -65,7 +66,7 @@ class Tool {
 // cnitool makes the netns path absolute (filepath.Abs) before using it.
 const resolveNetns = (p: string): string => resolvePath(p);
 
-function parseValid(spec: string, previous: GCAttachment[] = []): GCAttachment[] {
+function parseValid(spec: string, previous: AttachmentRef[] = []): AttachmentRef[] {
   const at = spec.lastIndexOf(':');
   if (at <= 0 || at === spec.length - 1) throw new Error(`--valid wants <containerID>:<ifname>, got ${JSON.stringify(spec)}`);
   return [...previous, { containerID: spec.slice(0, at), ifname: spec.slice(at + 1) }];
@@ -129,7 +130,7 @@ export function buildProgram(io: ToolIO): Command {
     )
     .option('--valid <containerID:ifname>', 'an attachment to keep (repeatable)', parseValid)
     .option('--valid-netns <path>', "keep the attachment cnitool made in this netns, with the current ifname (repeatable)", collect)
-    .action(async (net: string, _netns: string | undefined, o: { valid?: GCAttachment[]; validNetns?: string[] }, cmd: Command) => {
+    .action(async (net: string, _netns: string | undefined, o: { valid?: AttachmentRef[]; validNetns?: string[] }, cmd: Command) => {
       const { g, env, cfg } = tool.context(cmd, undefined);
       const fromNetns = (o.validNetns ?? []).map((p) => ({ containerID: containerIDFor(p), ifname: env.ifname }));
       const valid = o.valid || o.validNetns ? [...(o.valid ?? []), ...fromNetns] : undefined;
@@ -176,7 +177,7 @@ export async function runCnitool(argv: readonly string[], io: ToolIO): Promise<n
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    io.stderr(`${(err as Error).message}\n`);
+    io.stderr(`${errorText(err)}\n`);
     return 1;
   }
 }

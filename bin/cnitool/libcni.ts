@@ -1,20 +1,19 @@
 // The runtime side of the protocol, as libcni does it (libcni/api.go): run a network list's
 // plugins in order for ADD (each gets the previous result), in reverse for DEL, with the cached
 // ADD result as prevResult for DEL and CHECK, GC of stale cached attachments, STATUS.
+import { attachmentOf, type AttachmentRef } from '../../lib/cni/attachment.ts';
 import { resultFromWire, resultToWire } from '../../lib/cni/convert.ts';
 import { execPlugin, findInPath } from '../../lib/cni/delegate.ts';
 import { validateContainerId, validateIfname } from '../../lib/cni/env.ts';
-import { CniError, Code } from '../../lib/cni/errors.ts';
+import { CniError, Code, combineErrors } from '../../lib/cni/errors.ts';
 import type { Result } from '../../lib/cni/result.ts';
-import { atLeast, familyOf, isSupported, type SpecVersion } from '../../lib/cni/version.ts';
+import { atLeast, isSupported, resultFormatOf, type SpecVersion } from '../../lib/cni/version.ts';
 import { cachedAttachments, deleteCache, readCache, writeCache, type CniArgs } from './cache.ts';
 import { goMarshal, inOrder } from './gojson.ts';
 import type { NetworkConfigList, PluginConfig } from './netconf.ts';
 
-export interface RuntimeConf {
-  readonly containerID: string;
+export interface RuntimeConf extends AttachmentRef {
   readonly netns: string;
-  readonly ifname: string;
   readonly args?: CniArgs;
   readonly capabilityArgs?: Readonly<Record<string, unknown>>;
 }
@@ -34,11 +33,6 @@ export interface CniConfig {
 export interface VersionedResult {
   readonly result: Result;
   readonly version: SpecVersion;
-}
-
-export interface GCAttachment {
-  readonly containerID: string;
-  readonly ifname: string;
 }
 
 /** types.Error's Error(): the message, then "; details" when there are details. */
@@ -68,7 +62,7 @@ function pluginEnv(cfg: CniConfig, command: string, rt: RuntimeConf | undefined)
 function wireOf(r: VersionedResult): object {
   const wire = resultToWire(r.result, r.version);
   // 0.x results are Go structs (printed in field order); 1.x ones marshal through a sorted map.
-  return familyOf(r.version) === '100' ? wire : inOrder(wire, true);
+  return resultFormatOf(r.version) === '100' ? wire : inOrder(wire, true);
 }
 
 /** The plugin's stdin: its config with name, cniVersion, prevResult and runtimeConfig injected (buildOneConfig). */
@@ -107,7 +101,7 @@ async function run(cfg: CniConfig, plugin: PluginConfig, stdin: Buffer, env: Nod
 
 /** Converts a cached result (any version) to the list's version, as libcni hands it to DEL and CHECK. */
 function cachedResult(cfg: CniConfig, list: NetworkConfigList, rt: RuntimeConf): VersionedResult | undefined {
-  const c = readCache(cfg.cacheDir, list.name, rt.containerID, rt.ifname);
+  const c = readCache(cfg.cacheDir, attachmentOf(list.name, rt));
   if (c.kind === 'none') return undefined;
   const raw = c.kind === 'v1' ? c.entry.result : c.raw;
   if (c.kind === 'v1' && raw === undefined) return undefined;
@@ -150,9 +144,7 @@ export async function addNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
   }
   try {
     writeCache(cfg.cacheDir, {
-      containerID: rt.containerID,
-      network: list.name,
-      ifname: rt.ifname,
+      ...attachmentOf(list.name, rt),
       config: list.bytes,
       netns: rt.netns,
       cniArgs: rt.args,
@@ -192,7 +184,7 @@ export async function delNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
       prev = cachedResult(cfg, list, rt);
     } catch {
       // an unreadable cache is removed and the DEL goes on without a prevResult
-      deleteCache(cfg.cacheDir, list.name, rt.containerID, rt.ifname);
+      deleteCache(cfg.cacheDir, attachmentOf(list.name, rt));
     }
   }
   for (const plugin of [...list.plugins].reverse()) {
@@ -202,16 +194,17 @@ export async function delNetworkList(cfg: CniConfig, list: NetworkConfigList, rt
       throw wrap(`plugin ${describe(plugin)} failed (delete): `, err);
     }
   }
-  if (rt.containerID !== '' && rt.ifname !== '') deleteCache(cfg.cacheDir, list.name, rt.containerID, rt.ifname);
+  if (rt.containerID !== '' && rt.ifname !== '') deleteCache(cfg.cacheDir, attachmentOf(list.name, rt));
 }
 
 /**
  * GC: DEL every cached attachment of this network that is not valid (`valid` undefined means none
- * is), then, for 1.1.0+, GC on each plugin with the valid attachments. Errors are collected.
+ * is), then, for 1.1.0+, GC on each plugin with the valid attachments. Errors are collected
+ * and thrown together at the end.
  */
-export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, valid?: readonly GCAttachment[]): Promise<void> {
+export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, valid?: readonly AttachmentRef[]): Promise<void> {
   if (list.disableGC) return;
-  const errors: string[] = [];
+  const errors: Error[] = [];
   const keep = new Set((valid ?? []).map((a) => `${a.containerID}\n${a.ifname}`));
   for (const a of cachedAttachments(cfg.cacheDir)) {
     if (a.network !== list.name || keep.has(`${a.containerID}\n${a.ifname}`)) continue;
@@ -219,7 +212,7 @@ export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, val
     try {
       await delNetworkList(cfg, list, rt);
     } catch (err) {
-      errors.push(`failed to delete stale attachment ${a.containerID} ${a.ifname}: ${errorText(err)}`);
+      errors.push(wrap(`failed to delete stale attachment ${a.containerID} ${a.ifname}: `, err));
     }
   }
   if (versionAtLeast(list.cniVersion, '1.1.0')) {
@@ -233,11 +226,11 @@ export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, val
       try {
         await run(cfg, plugin, Buffer.from(goMarshal(conf)), pluginEnv(cfg, 'GC', undefined));
       } catch (err) {
-        errors.push(`failed to GC plugin ${plugin.type}: ${errorText(err)}`);
+        errors.push(wrap(`failed to GC plugin ${plugin.type}: `, err));
       }
     }
   }
-  if (errors.length > 0) throw new Error(errors.join('\n'));
+  if (errors.length > 0) throw combineErrors(errors);
 }
 
 /** STATUS on each plugin in order, stopping at the first failure; a no-op below 1.1.0. */

@@ -3,7 +3,7 @@
 // list. Plugin configs are kept as bytes: libcni re-marshals them, it never re-creates them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { goField } from '../../lib/cni/gofield.ts';
+import { goField } from '../../lib/cni/go.ts';
 import { CURRENT_VERSION, compareVersions } from '../../lib/cni/version.ts';
 import { goMarshal } from './gojson.ts';
 
@@ -46,7 +46,7 @@ export function pluginConfFromBytes(bytes: Buffer): PluginConfig {
   }
   const str = (key: string): string => {
     const v = goField(raw, key);
-    if (v !== undefined && typeof v !== 'string') {
+    if (v != null && typeof v !== 'string') {
       throw new Error(`error parsing configuration: json: cannot unmarshal ${typeName(v)} into Go struct field PluginConf.${key} of type string`);
     }
     return v ?? '';

@@ -3,6 +3,7 @@
 // the nat table.
 import type { Ctx, Invocation } from '../harness/context.ts';
 import type { Outcome } from '../harness/proc.ts';
+import type { Family } from '../../lib/ip/index.ts';
 
 export interface Mapping {
   hostPort: number;
@@ -16,7 +17,7 @@ export interface Portmap {
   readonly ctrPath: string;
   conf(mappings: Mapping[] | undefined, extra?: Record<string, unknown>, prev?: Record<string, unknown> | null): Record<string, unknown>;
   call(command: string, conf: object, o?: Partial<Invocation>): Promise<Outcome>;
-  nat(family?: 4 | 6): Promise<string>;
+  nat(family?: Family): Promise<string>;
 }
 
 export const tcp = (hostPort: number, containerPort: number, hostIP?: string): Mapping => ({ hostPort, containerPort, protocol: 'tcp', ...(hostIP ? { hostIP } : {}) });

@@ -5,14 +5,14 @@ import type { Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
 import { allocateAll } from './allocator.ts';
 import type { HostLocalConfig } from './config.ts';
-import { diskDeps, ownerOf, withStore, type Deps } from './deps.ts';
+import { diskDeps, withStore, type Deps } from './deps.ts';
 import { parseResolvConf } from './resolvconf.ts';
 
 export async function add(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<Result> {
   const conf = req.config;
   // Read before any reservation, as the reference does: a bad path fails the ADD with nothing to undo.
   const dns = conf.resolvConf ? parseResolvConf(conf.resolvConf) : undefined;
-  const { ips } = withStore(deps, conf, true, undefined, (store) => allocateAll(store, conf.rangeSets, ownerOf(req), conf.requestedIPs))!;
+  const { ips } = withStore(deps, conf, true, undefined, (store) => allocateAll(store, conf.rangeSets, req, conf.requestedIPs))!;
   return {
     cniVersion: CURRENT_VERSION,
     ips,

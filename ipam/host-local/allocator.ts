@@ -3,7 +3,8 @@
 import { CniError } from '../../lib/cni/errors.ts';
 import type { IPConfig } from '../../lib/cni/result.ts';
 import { compareIP, formatIP, formatIPWithPrefix, ipEqual, parseIP, type IPAddr } from '../../lib/ip/index.ts';
-import type { IpStore, Owner } from './store/types.ts';
+import type { AttachmentRef } from '../../lib/cni/attachment.ts';
+import type { IpStore } from './store/types.ts';
 import { candidates } from './iterator.ts';
 import type { Range } from './range.ts';
 import { rangeFor, rangeSetString, type RangeSet } from './rangeset.ts';
@@ -14,7 +15,7 @@ const ipConfig = (ip: IPAddr, r: Range): IPConfig => ({
 });
 
 /** The address taken, with the reservation's file name. Throws with the reference's messages. */
-export function allocate(store: IpStore, set: RangeSet, setIndex: number, owner: Owner, requested?: IPAddr): { ip: string; config: IPConfig } {
+export function allocate(store: IpStore, set: RangeSet, setIndex: number, owner: AttachmentRef, requested?: IPAddr): { ip: string; config: IPConfig } {
   const rangeId = String(setIndex);
   if (requested) {
     const r = rangeFor(set, requested);
@@ -30,7 +31,7 @@ export function allocate(store: IpStore, set: RangeSet, setIndex: number, owner:
   // The spec forbids a second dynamic allocation to one attachment (the reference's PR #328).
   for (const held of store.getByID(owner)) {
     const ip = parseIP(held);
-    if (ip && rangeFor(set, ip)) throw new Error(`${formatIP(ip)} has been allocated to ${owner.id}, duplicate allocation is not allowed`);
+    if (ip && rangeFor(set, ip)) throw new Error(`${formatIP(ip)} has been allocated to ${owner.containerID}, duplicate allocation is not allowed`);
   }
   const lastText = store.lastReserved(rangeId);
   const last = lastText === undefined ? undefined : parseIP(lastText);
@@ -52,7 +53,7 @@ export interface Allocation {
  * Requested addresses go to the first set containing them, in address order, so the outcome
  * never depends on iteration order (the reference walks a Go map here).
  */
-export function allocateAll(store: IpStore, sets: readonly RangeSet[], owner: Owner, requested: readonly IPAddr[]): Allocation {
+export function allocateAll(store: IpStore, sets: readonly RangeSet[], owner: AttachmentRef, requested: readonly IPAddr[]): Allocation {
   const remaining = [...requested].sort(compareIP);
   const out: Allocation = { ips: [], reserved: [] };
   const undo = (): void => {

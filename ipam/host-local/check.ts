@@ -2,11 +2,11 @@
 // (which ones is not compared).
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { HostLocalConfig } from './config.ts';
-import { diskDeps, ownerOf, withStore, type Deps } from './deps.ts';
+import { diskDeps, withStore, type Deps } from './deps.ts';
 
 export async function check(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
-  if (!withStore(deps, conf, false, false, (store) => store.findByID(ownerOf(req)))) {
+  if (!withStore(deps, conf, false, false, (store) => store.findByID(req))) {
     throw new Error(`host-local: Failed to find address added by container ${req.containerID}`);
   }
 }

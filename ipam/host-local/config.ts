@@ -8,6 +8,7 @@ import { validate } from './schema.generated.ts';
 import type { AttachmentRef } from '../../lib/cni/attachment.ts';
 import { compareIP, formatIP, formatIPWithPrefix, parseIP, parseIPWithPrefix, type IPAddr } from '../../lib/ip/index.ts';
 import { atLeast } from '../../lib/cni/version.ts';
+import { goField } from '../../lib/cni/go.ts';
 import type { RangeInput, SubnetInput } from './range.ts';
 import { canonicalizeRangeSet, rangeSetFamily, rangeSetsOverlap, type RangeSet } from './rangeset.ts';
 import { hostLocalSchema, type HostLocalWire, type RangeWire, type RouteWire } from './schema.ts';
@@ -34,11 +35,8 @@ export interface HostLocalConfig {
 
 const spec: ConfigSpec<HostLocalWire> = { schema: hostLocalSchema, validate };
 
+// Present even as null (which decoding drops), either key says which attachments are valid: none.
 const ATTACHMENT_KEYS = ['cni.dev/valid-attachments', 'cni.dev/attachments'];
-
-/** Whether the object has the key in any case, even with a null value (decoding drops nulls). */
-const hasKey = (raw: unknown, name: string): boolean =>
-  typeof raw === 'object' && raw !== null && Object.keys(raw).some((k) => k.toLowerCase() === name);
 
 // The three ways Go decodes an address here, each with its own message.
 
@@ -159,6 +157,6 @@ export function loadConfig(raw: unknown, envArgs: string): HostLocalConfig {
     routes,
     rangeSets,
     requestedIPs: [...unique.values()].sort(compareIP),
-    validAttachments: wire['cni.dev/valid-attachments'] ?? wire['cni.dev/attachments'] ?? (ATTACHMENT_KEYS.some((k) => hasKey(raw, k)) ? [] : undefined),
+    validAttachments: wire['cni.dev/valid-attachments'] ?? wire['cni.dev/attachments'] ?? (ATTACHMENT_KEYS.some((k) => goField(raw, k) !== undefined) ? [] : undefined),
   };
 }

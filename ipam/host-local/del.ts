@@ -3,11 +3,11 @@
 // is what the reference's per-set loop amounts to). Unknown IDs and repeated DELs succeed.
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { HostLocalConfig } from './config.ts';
-import { diskDeps, ownerOf, withStore, type Deps } from './deps.ts';
+import { diskDeps, withStore, type Deps } from './deps.ts';
 
 export async function del(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
   const legacy = conf.rangeSets.length > 1 ? 'always' : 'fallback';
   // Nothing was ever reserved on a network without a directory: do not create one to find that out.
-  withStore(deps, conf, false, 0, (store) => store.releaseByID(ownerOf(req), legacy));
+  withStore(deps, conf, false, 0, (store) => store.releaseByID(req, legacy));
 }

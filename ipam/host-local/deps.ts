@@ -1,14 +1,11 @@
-// What the verbs need from the outside world, as one object: the attachment of a request and
-// the store. Unit tests pass a memory store; the plugin uses the disk.
+// What the verbs need from the outside world, as one object: the store. Unit tests pass a
+// memory store; the plugin uses the disk.
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import type { Request } from '../../lib/cni/plugin.ts';
 import { openDiskStore } from './store/disk.ts';
 import { ioError } from './store/fsio.ts';
 import { networkDir } from './store/paths.ts';
-import type { IpStore, Owner } from './store/types.ts';
+import type { IpStore } from './store/types.ts';
 import type { HostLocalConfig } from './config.ts';
-
-export const ownerOf = (req: Request<unknown>): Owner => ({ id: req.containerID, ifname: req.ifname });
 
 export interface Deps {
   /** The network's store; undefined when `create` is false and the network has none yet. */

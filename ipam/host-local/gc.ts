@@ -1,7 +1,7 @@
 // GC (spec 1.1.0; the reference leaves it out): frees every reservation whose attachment is not
 // in cni.dev/valid-attachments. A legacy id-only file stays if any valid attachment has its ID.
 // Runs under the store lock, keeps going past a failure and reports all of them at the end.
-import { CniError, Code, toCniError } from '../../lib/cni/errors.ts';
+import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { ownerKey, type Reservation } from './store/types.ts';
 import type { HostLocalConfig } from './config.ts';
@@ -12,25 +12,21 @@ export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): 
   // A GC that does not say which attachments are valid cannot tell a stale one: free nothing.
   const validAttachments = conf.validAttachments;
   if (!validAttachments) return;
-  const keep = new Set(validAttachments.map((a) => ownerKey({ id: a.containerID, ifname: a.ifname })));
+  const keep = new Set(validAttachments.map(ownerKey));
   const ids = new Set(validAttachments.map((a) => a.containerID.trim()));
   const valid = (r: Reservation): boolean =>
-    r.holder.kind === 'attachment' ? keep.has(ownerKey(r.holder)) : ids.has(r.holder.id);
+    r.holder.kind === 'attachment' ? keep.has(ownerKey(r.holder)) : ids.has(r.holder.containerID);
   const failures = withStore(deps, conf, false, [], (store) => {
-    const errs: CniError[] = [];
+    const errs: unknown[] = [];
     for (const r of store.reservations()) {
       if (valid(r)) continue;
       try {
         store.releaseIP(r.ip);
       } catch (err) {
-        errs.push(toCniError(err));
+        errs.push(err);
       }
     }
     return errs;
   });
-  if (failures.length > 0) {
-    throw new CniError(failures[0]!.code === Code.Internal ? Code.IOFailure : failures[0]!.code, failures.map((e) => e.message).join('; '), '', {
-      cause: new AggregateError(failures),
-    });
-  }
+  if (failures.length > 0) throw combineErrors(failures);
 }

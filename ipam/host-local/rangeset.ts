@@ -1,6 +1,6 @@
 // A range set: the pool one address per ADD is taken from (the reference's range_set.go). Its
 // ranges are disjoint and of one family.
-import type { IPAddr } from '../../lib/ip/index.ts';
+import type { Family, IPAddr } from '../../lib/ip/index.ts';
 import { canonicalizeRange, rangeContains, rangesOverlap, rangeString, type Range, type RangeInput } from './range.ts';
 
 export type RangeSet = readonly Range[];
@@ -28,4 +28,4 @@ export const rangeSetString = (set: RangeSet): string => set.map(rangeString).jo
 
 export const rangeSetsOverlap = (a: RangeSet, b: RangeSet): boolean => a.some((r) => b.some((r1) => rangesOverlap(r, r1)));
 
-export const rangeSetFamily = (set: RangeSet): 4 | 6 => set[0]!.start.family;
+export const rangeSetFamily = (set: RangeSet): Family => set[0]!.start.family;

@@ -5,7 +5,7 @@ import type { DNS } from '../../lib/cni/result.ts';
 import { ioError } from './store/fsio.ts';
 
 export function parseResolvConfText(text: string): DNS {
-  const dns: { nameservers?: string[]; domain?: string; search?: string[]; options?: string[] } = {};
+  const dns: DNS = {};
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line[0] === '#' || line[0] === ';') continue;

@@ -1,7 +1,7 @@
 // CNI_ARGS: "K=V;K2=V2" decoded into the fields a plugin declares, as the reference's LoadArgs does.
 // Keys are matched case-sensitively (they are Go struct field names); values cannot contain '='.
 import { invalidEnv } from './errors.ts';
-import { goQuote, goQuoteList } from './goformat.ts';
+import { goQuote, goQuoteList } from './go.ts';
 
 export type ArgParsers = Readonly<Record<string, (value: string) => unknown>>;
 

@@ -1,32 +1,31 @@
 // Results on the wire, for every spec version, and the conversions between them and the
 // internal (1.1.0) Result. Behaviour follows the reference library (containernetworking/cni
 // pkg/types/{020,040,100}, pkg/invoke fixupResultVersion, pkg/version ParsePrevResult):
-// three result families, each with one decoder (wire -> current) and one encoder
+// three result formats, each with one decoder (wire -> current) and one encoder
 // (current -> wire). Going through the current type is what the Go plugins do too
 // (NewResultFromResult, then PrintResult with the config's version), so every pair of
 // versions is one decode plus one encode.
 
-import { formatIP, formatIPWithPrefix, parseIP, parseIPWithPrefix, type Family as IPFamily } from '../ip/index.ts';
+import { formatIP, formatIPWithPrefix, parseIP, parseIPWithPrefix, type Family } from '../ip/index.ts';
 import { Code, CniError } from './errors.ts';
-import { goList, goQuote } from './goformat.ts';
+import { goField, goList, goQuote } from './go.ts';
 import { isDNSEmpty, type DNS, type IPConfig, type Interface, type Result, type Route } from './result.ts';
-import { CURRENT_VERSION, familyOf, isSupported, type Family, type SpecVersion } from './version.ts';
+import { CURRENT_VERSION, isSupported, resultFormatOf, type ResultFormat, type SpecVersion } from './version.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Wire shapes. Key order is the Go struct field order: 0.x results are printed straight from
 // the structs. (1.x results go through a Go map and come out sorted; print.ts does that.)
 
-export interface WireRoute { dst: string; gw?: string; mtu?: number; advmss?: number; priority?: number; table?: number; scope?: number }
-export interface WireDNS { nameservers?: string[]; domain?: string; search?: string[]; options?: string[] }
+// Routes and DNS are written in their current shapes; 0.1.0/0.2.0 routes keep only dst and gw.
 
-export interface Wire020IPConfig { ip: string; gateway?: string; routes?: { dst: string; gw?: string }[] }
-export interface Wire020 { cniVersion: string; ip4?: Wire020IPConfig; ip6?: Wire020IPConfig; dns: WireDNS }
+export interface Wire020IPConfig { ip: string; gateway?: string; routes?: Pick<Route, 'dst' | 'gw'>[] }
+export interface Wire020 { cniVersion: string; ip4?: Wire020IPConfig; ip6?: Wire020IPConfig; dns: DNS }
 
 export interface Wire040Interface { name: string; mac?: string; sandbox?: string }
-export interface Wire040IPConfig { version: '4' | '6'; interface?: number; address: string; gateway?: string }
-export interface Wire040 { cniVersion: string; interfaces?: Wire040Interface[]; ips?: Wire040IPConfig[]; routes?: WireRoute[]; dns: WireDNS }
+export interface Wire040IPConfig { version: `${Family}`; interface?: number; address: string; gateway?: string }
+export interface Wire040 { cniVersion: string; interfaces?: Wire040Interface[]; ips?: Wire040IPConfig[]; routes?: Route[]; dns: DNS }
 
-export interface Wire100 { cniVersion: string; interfaces?: Interface[]; ips?: IPConfig[]; routes?: WireRoute[]; dns?: WireDNS }
+export interface Wire100 { cniVersion: string; interfaces?: Interface[]; ips?: IPConfig[]; routes?: Route[]; dns?: DNS }
 
 export type WireResult = Wire020 | Wire040 | Wire100;
 
@@ -51,7 +50,7 @@ export function resultFromWire(raw: unknown, version: string): Result {
 
 /**
  * The reference ParsePrevResult followed by NewResultFromResult: `prevResult` is read with the
- * result type of the CONFIG's version (a result of another family is an error), a missing
+ * result type of the CONFIG's version (a result of another format is an error), a missing
  * version is taken from the config, and the outcome is the current (1.1.0) type.
  * Callers treat an absent or null prevResult as "none" before calling this.
  */
@@ -76,30 +75,30 @@ export function resultToWire(result: Result, toVersion: SpecVersion): WireResult
   if (!isSupported(toVersion)) {
     throw new CniError(Code.Internal, `no converter for CNI result version ${CURRENT_VERSION} to ${String(toVersion)}`);
   }
-  return CODECS[familyOf(toVersion)].encode(result, toVersion);
+  return CODECS[resultFormatOf(toVersion)].encode(result, toVersion);
 }
 
 // ---------------------------------------------------------------------------------------------
-// The converter table: one codec per result family.
+// The converter table: one codec per result format.
 
 interface Codec {
-  /** The `cniVersion` values the family's NewResult accepts ("" is the 0.1.0 default). */
+  /** The `cniVersion` values the format's NewResult accepts ("" is the 0.1.0 default). */
   accepts: readonly string[];
   decode(d: Decoder, get: Fields): Result;
   encode(r: Result, version: SpecVersion): WireResult;
 }
 
-const CODECS: Record<Family, Codec> = {
+const CODECS: Record<ResultFormat, Codec> = {
   '020': { accepts: ['', '0.1.0', '0.2.0'], decode: decode020, encode: encode020 },
   '040': { accepts: ['0.3.0', '0.3.1', '0.4.0'], decode: (d, get) => decodeLists(d, get, false), encode: encode040 },
   '100': { accepts: ['1.0.0', '1.1.0'], decode: (d, get) => decodeLists(d, get, true), encode: encode100 },
 };
 
-/** Go's create.Create: the version picks the family, then the family checks the decoded version. */
+/** Go's create.Create: the version picks the format, then the format checks the decoded version. */
 function create(version: string, raw: Record<string, unknown>, sorted: boolean): Result {
-  const family: Family | undefined = version === '' ? '020' : isSupported(version) ? familyOf(version) : undefined;
-  if (!family) throw decodingError(`unsupported CNI result version ${goQuote(version)}`);
-  const codec = CODECS[family];
+  const format: ResultFormat | undefined = version === '' ? '020' : isSupported(version) ? resultFormatOf(version) : undefined;
+  if (!format) throw decodingError(`unsupported CNI result version ${goQuote(version)}`);
+  const codec = CODECS[format];
   const d: Decoder = { sorted };
   const get = fields(d, raw, '');
   // Decoded before the version check, as json.Unmarshal runs before NewResult looks at the version.
@@ -219,7 +218,7 @@ function encode040(r: Result, version: SpecVersion): Wire040 {
     interfaces: nonEmptyList(r.interfaces?.map((i) => prune({ name: i.name, mac: i.mac || undefined, sandbox: i.sandbox || undefined }))),
     ips: nonEmptyList(r.ips?.map((c): Wire040IPConfig => {
       const a = wireCIDR(c.address);
-      return prune({ version: a.family === 4 ? '4' : '6', interface: c.interface, address: a.text, gateway: wireIP(c.gateway) });
+      return prune({ version: `${a.family}`, interface: c.interface, address: a.text, gateway: wireIP(c.gateway) });
     })),
     routes: nonEmptyList(r.routes?.map(encodeRoute)),
     dns: encodeDNS(r.dns),
@@ -229,7 +228,7 @@ function encode040(r: Result, version: SpecVersion): Wire040 {
 /** As the reference: via 0.4.0, keep the first IP of each family and split routes by dst family. */
 function encode020(r: Result, version: SpecVersion): Wire020 {
   const w = encode040(r, '0.4.0');
-  const first = (v: '4' | '6'): Wire020IPConfig | undefined => {
+  const first = (v: `${Family}`): Wire020IPConfig | undefined => {
     const c = w.ips?.find((ipc) => ipc.version === v);
     return c && prune({ ip: c.address, gateway: c.gateway });
   };
@@ -244,7 +243,7 @@ function encode020(r: Result, version: SpecVersion): Wire020 {
   return prune({ cniVersion: version, ip4, ip6, dns: w.dns });
 }
 
-function encodeRoute(r: Route): WireRoute {
+function encodeRoute(r: Route): Route {
   return prune({
     dst: wireCIDR(r.dst).text,
     gw: wireIP(r.gw),
@@ -257,7 +256,7 @@ function encodeRoute(r: Route): WireRoute {
 }
 
 /** Lists are copied, as Go's DNS.Copy() does, so the wire object shares nothing with the result. */
-function encodeDNS(d: DNS | undefined): WireDNS {
+function encodeDNS(d: DNS | undefined): DNS {
   return prune({
     nameservers: nonEmptyList(d?.nameservers?.slice()),
     domain: d?.domain || undefined,
@@ -281,7 +280,7 @@ function wireIP(text: string | undefined): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading JSON the way Go's encoding/json fills a struct: keys match case-insensitively, the
+// Reading JSON the way Go's encoding/json fills a struct: keys match by Go's fold (goField), the
 // last match wins, unknown keys are ignored, null leaves a field as it was, a wrong type is an error.
 
 /** `sorted`: the JSON went through a Go map on the way, so keys are seen in sorted order. */
@@ -290,24 +289,11 @@ type Fields = (name: string) => unknown;
 
 function fields(d: Decoder, raw: unknown, path: string): Fields {
   if (!isObject(raw)) throw decodingError(mismatch(path, raw, 'object'));
-  const entries = Object.entries(raw);
-  if (d.sorted) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const byName = new Map<string, unknown>();
-  for (const [key, value] of entries) {
-    // null is a no-op for Go on a field that is already set (e.g. `"cniVersion": null` after an
-    // injected "CNIVersion"); Go would reset list and pointer fields, seen only with duplicate keys.
-    const name = foldName(key);
-    if (value !== null || !byName.has(name)) byName.set(name, value);
-  }
-  return (name) => byName.get(foldName(name));
+  // null is a no-op for Go on a field that is already set (e.g. `"cniVersion": null` after an
+  // injected "CNIVersion"); Go would reset list and pointer fields, seen only with duplicate keys.
+  const obj = d.sorted ? Object.fromEntries(Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : raw;
+  return (name) => goField(obj, name);
 }
-
-/** Go folds each character to upper(lower(c)), so e.g. "ſ" matches "s" and "K" (Kelvin) matches "k". */
-const foldName = (key: string): string =>
-  Array.from(key, (c) => {
-    const f = c.toLowerCase().toUpperCase();
-    return f.length === c.length ? f : c;
-  }).join('');
 
 function str(v: unknown, path: string): string | undefined {
   if (v == null) return undefined;
@@ -383,7 +369,7 @@ function prune<T extends object>(o: T): T {
 // Addresses: parsed and re-printed with lib/ip (Go's ParseCIDR / ParseIP / String rules), which
 // gives the family Go would see (v4-mapped IPv6 counts as v4) and Go's canonical text.
 
-interface Canonical { text: string; family: IPFamily }
+interface Canonical { text: string; family: Family }
 
 /** Go's IPNet.String() of types.ParseCIDR(text), which keeps the host part. */
 function canonicalCIDR(text: string): Canonical | undefined {

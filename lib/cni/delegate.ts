@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resultFromWire } from './convert.ts';
 import { CniError, Code } from './errors.ts';
-import { goList } from './goformat.ts';
+import { goList } from './go.ts';
 import { parseJsonAsGo } from './gosyntax.ts';
 import type { Request } from './plugin.ts';
 import type { Result } from './result.ts';

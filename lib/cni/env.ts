@@ -1,4 +1,5 @@
 // The CNI_* environment, read and validated the way the reference skel does.
+import { ifnameProblem } from '../net/ifname.ts';
 import { CniError, Code, invalidEnv } from './errors.ts';
 
 export const COMMANDS = ['ADD', 'DEL', 'CHECK', 'GC', 'STATUS', 'VERSION'] as const;
@@ -42,16 +43,9 @@ export function validateContainerId(id: string): CniError | undefined {
   return undefined;
 }
 
-const MAX_IFNAME_BYTES = 15;
-
 export function validateIfname(name: string): CniError | undefined {
-  if (name.length === 0) return invalidEnv('interface name is empty');
-  if (Buffer.byteLength(name) > MAX_IFNAME_BYTES) {
-    return invalidEnv('interface name is too long', `interface name should be less than ${MAX_IFNAME_BYTES + 1} characters`);
-  }
-  if (name === '.' || name === '..') return invalidEnv('interface name is . or ..');
-  if (/[/:\s]/u.test(name)) return invalidEnv('interface name contains / or : or whitespace characters');
-  return undefined;
+  const problem = ifnameProblem(name);
+  return problem && invalidEnv(problem.message, problem.details);
 }
 
 export function validateNetworkName(name: string): CniError | undefined {

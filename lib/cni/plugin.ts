@@ -1,13 +1,13 @@
 // What a plugin is: a name, a config parser and typed verb functions. lib/cni does all the
 // reading, dispatching and printing; verbs only return data or throw.
+import type { AttachmentRef } from './attachment.ts';
 import type { Command, CmdEnv } from './env.ts';
 import type { Result } from './result.ts';
 
-export interface Request<C> {
+/** A verb's input: the attachment it is for (the network is the config's name), and the rest of the call. */
+export interface Request<C> extends AttachmentRef {
   readonly command: Command;
-  readonly containerID: string;
   readonly netns: string;
-  readonly ifname: string;
   /** CNI_ARGS, undecoded: each plugin declares the keys it understands. */
   readonly args: string;
   /** CNI_PATH split into directories. */

@@ -3,7 +3,7 @@
 
 import { resultToWire } from './convert.ts';
 import type { Result } from './result.ts';
-import { familyOf, type SpecVersion } from './version.ts';
+import { resultFormatOf, type SpecVersion } from './version.ts';
 
 /**
  * JSON with Go's MarshalIndent layout and escaping. `sortKeys` sorts object keys at every
@@ -18,7 +18,7 @@ export function formatJSON(value: unknown, sortKeys: boolean): string {
 export function formatResult(result: Result, toVersion: SpecVersion): string {
   // 1.x results are marshalled through a map[string]interface{} (to drop an empty dns), so their
   // keys come out sorted at every level; 0.x results print in struct order.
-  return formatJSON(resultToWire(result, toVersion), familyOf(toVersion) === '100');
+  return formatJSON(resultToWire(result, toVersion), resultFormatOf(toVersion) === '100');
 }
 
 function encode(v: unknown, sortKeys: boolean, pad: string): string | undefined {

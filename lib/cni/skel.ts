@@ -6,8 +6,7 @@ import { statSync } from 'node:fs';
 import { formatJSON, formatResult } from './print.ts';
 import { CniError, Code, invalidEnv, toCniError } from './errors.ts';
 import { readCmdEnv, splitPath, validateNetworkName, type CmdEnv, type Command } from './env.ts';
-import { goQuoteList } from './goformat.ts';
-import { goField } from './gofield.ts';
+import { goField, goQuoteList } from './go.ts';
 import { parseJsonAsGo } from './gosyntax.ts';
 import type { Plugin, Request } from './plugin.ts';
 import type { PluginIO } from './stdio.ts';
@@ -32,7 +31,7 @@ function parseStdin(stdin: Buffer): unknown {
 /** The config's cniVersion, as the reference decodes it: empty or missing means 0.1.0. */
 export function configVersion(raw: unknown): string {
   const v = goField(raw, 'cniVersion');
-  if (v !== undefined && typeof v !== 'string') {
+  if (v != null && typeof v !== 'string') {
     throw new CniError(Code.DecodingFailure, 'decoding version from network config: cniVersion must be a string');
   }
   return v || '0.1.0';

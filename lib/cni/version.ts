@@ -35,9 +35,9 @@ export function compareVersions(a: string, b: string): number {
 
 export const atLeast = (v: string, min: string): boolean => compareVersions(v, min) >= 0;
 
-/** The result-type family a version belongs to: 0.1.0/0.2.0, 0.3.0..0.4.0, 1.x. */
-export type Family = '020' | '040' | '100';
-export function familyOf(v: SpecVersion): Family {
+/** The result format a version writes: 0.1.0/0.2.0, 0.3.0..0.4.0, 1.x. */
+export type ResultFormat = '020' | '040' | '100';
+export function resultFormatOf(v: SpecVersion): ResultFormat {
   if (v === '0.1.0' || v === '0.2.0') return '020';
   if (v === '1.0.0' || v === '1.1.0') return '100';
   return '040';

@@ -1,6 +1,7 @@
-// Go's encoding/json matches object keys to struct fields case-insensitively (an exact match
-// first), leaves a field at its default when the value is null, and keeps map keys as they are.
+// Go's encoding/json matches object keys to struct fields by its fold (an exact match first),
+// leaves a field at its default when the value is null, and keeps map keys as they are.
 // This rewrites a parsed JSON value into that shape, guided by the schema the validator uses.
+import { goFold } from '../cni/go.ts';
 
 export interface SchemaNode {
   readonly type?: string | readonly string[];
@@ -23,7 +24,7 @@ function resolve(node: SchemaNode, root: SchemaNode): SchemaNode {
 }
 
 function fieldFor(key: string, props: Readonly<Record<string, SchemaNode>>, folded: ReadonlyMap<string, string>): string | undefined {
-  return Object.hasOwn(props, key) ? key : folded.get(key.toLowerCase());
+  return Object.hasOwn(props, key) ? key : folded.get(goFold(key));
 }
 
 /** Returns a copy of `value` with struct keys renamed to the schema's spelling and null fields dropped. */
@@ -38,7 +39,7 @@ export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = 
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldKeys(v, extra, root)]));
   }
   const folded = new Map<string, string>();
-  for (const name of Object.keys(props)) if (!folded.has(name.toLowerCase())) folded.set(name.toLowerCase(), name);
+  for (const name of Object.keys(props)) if (!folded.has(goFold(name))) folded.set(goFold(name), name);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const field = fieldFor(key, props, folded);

@@ -2,6 +2,7 @@
 // and the type-length-value attributes, in host byte order. We build and read the bytes ourselves;
 // the socket is our addon's (lib/net/socket.ts).
 import { endianness } from 'node:os';
+import type { Family } from '../ip/types.ts';
 
 const LE = endianness() === 'LE';
 
@@ -126,7 +127,7 @@ export function rtmsg(m: { family: number; dstLen?: number; table?: number; prot
 }
 
 /** struct nfgenmsg, which starts every nfnetlink message: family, version 0, resource id 0. */
-export function nfgenmsg(family: 4 | 6): Buffer {
+export function nfgenmsg(family: Family): Buffer {
   return Buffer.from([family === 4 ? AF_INET : AF_INET6, 0, 0, 0]);
 }
 

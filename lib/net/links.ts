@@ -3,6 +3,7 @@ import { macBytes, macText } from './addr.ts';
 import { F, RTM, attr, ifinfomsg, parseAttrs, readS32, readStr, readU32, str, u32, u8 } from './codec.ts';
 import type { Request } from './codec.ts';
 import { errnoError } from './errors.ts';
+import { ifnameProblem } from './ifname.ts';
 
 /** A link by name or by ifindex. */
 export type LinkRef = string | number;
@@ -74,11 +75,9 @@ const IFF_UP = 0x1;
 const IFF_PROMISC = 0x100;
 const OPER_STATES: OperState[] = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'];
 
-/** The kernel's dev_valid_name, checked here so the error names the problem. */
+/** Checked here, not left to the kernel, so that the error names the interface. */
 export function checkIfname(name: string): void {
-  if (name.length === 0 || Buffer.byteLength(name) > 15 || name === '.' || name === '..' || /[/:\s]/.test(name)) {
-    throw errnoError(`invalid interface name "${name}"`, 22);
-  }
+  if (ifnameProblem(name)) throw errnoError(`invalid interface name "${name}"`, 22);
 }
 
 /** ifinfomsg plus IFLA_IFNAME for a ref by name: the kernel looks links up by either. */

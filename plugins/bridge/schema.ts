@@ -1,7 +1,8 @@
 // The bridge configuration as it arrives on stdin (the reference's bridge NetConf): the wire
 // shape only. config.ts checks what a schema cannot say with the reference's own messages.
 import type { JSONSchemaType } from 'ajv';
-import { commonProperties, dnsSchema, ipamRefSchema, type CommonConf, type DnsConf } from '../../lib/config/schemas/netconf.ts';
+import type { DNS } from '../../lib/cni/result.ts';
+import { commonProperties, dnsSchema, ipamRefSchema, type CommonConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface VlanTrunkWire {
   minID?: number;
@@ -27,7 +28,7 @@ export interface BridgeWire extends CommonConf {
   disableContainerInterface?: boolean;
   portIsolation?: boolean;
   ipam?: { type: string };
-  dns?: DnsConf;
+  dns?: DNS;
   runtimeConfig?: { mac?: string };
   args?: { cni?: { mac?: string } };
 }

@@ -10,7 +10,7 @@ import { validate } from './schema.generated.ts';
 import type { Attachment } from '../../lib/cni/attachment.ts';
 import type { Backend } from '../../lib/firewall/backend.ts';
 import { validAttachments } from '../../lib/config/schemas/netconf.ts';
-import { formatIP, parseIP, parseIPWithPrefix } from '../../lib/ip/index.ts';
+import { formatIP, parseIP, parseIPWithPrefix, type Family } from '../../lib/ip/index.ts';
 import type { ContainerIP, HostIP, PortMapping, PortmapOptions, Protocol } from './firewall/types.ts';
 import { portmapSchema, type PortMapEntryWire, type PortmapWire } from './schema.ts';
 
@@ -81,7 +81,7 @@ function mapping(e: PortMapEntryWire): PortMapping {
 
 /** The reference's choice: first address of each family, skipping addresses of another interface or of the host side. */
 export function containerIPs(prev: Result | undefined, ifname: string): ContainerIP[] {
-  const found = new Map<4 | 6, ContainerIP>();
+  const found = new Map<Family, ContainerIP>();
   for (const ip of prev?.ips ?? []) {
     const a = parseIPWithPrefix(ip.address);
     if (a === undefined || found.has(a.ip.family)) continue;
@@ -90,7 +90,7 @@ export function containerIPs(prev: Result | undefined, ifname: string): Containe
     if (ifc !== undefined && (ifc.name !== ifname || !ifc.sandbox)) continue;
     found.set(a.ip.family, { family: a.ip.family, address: formatIP(a.ip), cidr: `${formatIP(a.ip)}/${a.prefixLen}` });
   }
-  return [4, 6].flatMap((f) => (found.has(f as 4 | 6) ? [found.get(f as 4 | 6)!] : []));
+  return ([4, 6] as const).flatMap((f) => found.get(f) ?? []);
 }
 
 export function loadConfig(raw: unknown, ifname: string): PortmapConfig {

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { makeNetns, type Netns } from './netns.ts';
+import type { Family } from '../../lib/ip/index.ts';
 
 export const NODE = process.execPath;
 
@@ -18,7 +19,7 @@ export interface Container {
   readonly ip6: string;
   readonly hostLink: string;
   /** A previous result naming eth0 in the container. */
-  prevResult(version?: string, families?: readonly (4 | 6)[]): object;
+  prevResult(version?: string, families?: readonly Family[]): object;
 }
 
 export interface World {
@@ -63,7 +64,7 @@ export function makeWorld(tag: string): World {
         ip4: `10.99.${n}.2`,
         ip6: `fd99:${n}::2`,
         hostLink,
-        prevResult(version = '1.0.0', families: readonly (4 | 6)[] = [4, 6]) {
+        prevResult(version = '1.0.0', families: readonly Family[] = [4, 6]) {
           return {
             cniVersion: version,
             interfaces: [{ name: hostLink }, { name: 'eth0', sandbox: ns.path }],

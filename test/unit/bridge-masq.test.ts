@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
-import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact, ruleText, ruleTokens } from '../../plugins/bridge/masq/iptables-plan.ts';
+import { missingMasqRules, planMasqGc, planMasqSetup, planMasqTeardown, planMasqTeardownExact } from '../../plugins/bridge/masq/iptables-plan.ts';
 import { planNftDelete, planNftMasqSetup, staleNftMasqRules } from '../../plugins/bridge/masq/nft-plan.ts';
 import { attachmentComment } from '../../lib/firewall/names.ts';
 import type { NftRule } from '../../lib/firewall/nft-listing.ts';
@@ -152,14 +152,6 @@ test('planMasqGc removes the chains of containers not kept, only of this network
   assert.is(planMasqGc(have, 'otherNet', new Set()), '');
   const s = planMasqGc(have, 'testConfig', new Set());
   assert.is(s, `*nat\n-D POSTROUTING -s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}\n-F ${CHAIN}\n-X ${CHAIN}\nCOMMIT\n`);
-});
-
-test('ruleTokens and ruleText round-trip iptables-save quoting', () => {
-  const line = `-s 10.1.2.2/32 -m comment --comment ${COMMENT} -j ${CHAIN}`;
-  const t = ruleTokens(line);
-  assert.equal(t, ['-s', '10.1.2.2/32', '-m', 'comment', '--comment', 'name: "testConfig" id: "dummy"', '-j', CHAIN]);
-  assert.is(ruleText(t), line);
-  assert.equal(ruleTokens('-m comment --comment x -j ACCEPT'), ['-m', 'comment', '--comment', 'x', '-j', 'ACCEPT']);
 });
 
 test.run();

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeCacheEntry, encodeCacheEntry } from '../../bin/cnitool/cache.ts';
+import { decodeCacheEntry, encodeCacheEntry, writeCache } from '../../bin/cnitool/cache.ts';
 import { goMarshal, inOrder } from '../../bin/cnitool/gojson.ts';
-import { buildOneConfig, parseAddOutput } from '../../bin/cnitool/libcni.ts';
+import { buildOneConfig, errorText, gcNetworkList, parseAddOutput } from '../../bin/cnitool/libcni.ts';
+import { CniError } from '../../lib/cni/errors.ts';
 import { confListFromBytes, loadNetworkConf } from '../../bin/cnitool/netconf.ts';
 import { containerIDFor, parseCniArgs, readToolEnv } from '../../bin/cnitool/runtime-conf.ts';
 
@@ -121,6 +122,27 @@ test('the cache file is libcni cniCacheV1: struct order, base64 config, omitempt
   assert.equal([back.containerID, back.network, back.ifname, back.config.toString(), back.cniArgs], ['c1', 'net', 'eth0', '{"name":"net"}', [['IgnoreUnknown', '1']]]);
   assert.is(encodeCacheEntry({ containerID: 'c', network: 'n', ifname: 'i', config: Buffer.alloc(0), netns: '' }), '{"kind":"cniCacheV1","containerId":"c","config":"","ifName":"i","networkName":"n"}');
   assert.is(decodeCacheEntry({ kind: 'other' }), undefined);
+});
+
+test('gcNetworkList goes on past failures and throws them together, the first one leading', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cnitool-unit-'));
+  try {
+    writeFileSync(join(dir, 'fake'), '');
+    const list = confListFromBytes(Buffer.from('{"name":"n","cniVersion":"1.1.0","plugins":[{"type":"fake"}]}'));
+    for (const id of ['a', 'b']) writeCache(dir, { containerID: id, network: 'n', ifname: 'eth0', config: list.bytes, netns: '' });
+    const exec = async (_path: string, _stdin: Buffer, env: NodeJS.ProcessEnv): Promise<Buffer> => {
+      throw new CniError(5, `${env.CNI_COMMAND} ${env.CNI_CONTAINERID || '-'} failed`, 'why');
+    };
+    let err: unknown;
+    await gcNetworkList({ path: [dir], cacheDir: dir, exec }, list, []).catch((e: unknown) => (err = e));
+    assert.is(
+      errorText(err),
+      'failed to delete stale attachment a eth0: plugin type="fake" failed (delete): DEL a failed; why; ' +
+        'failed to delete stale attachment b eth0: plugin type="fake" failed (delete): DEL b failed; why; failed to GC plugin fake: GC - failed; why',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -17,8 +17,8 @@ const set = (...ranges: { subnet: string; rangeStart?: string; rangeEnd?: string
       ...(r.gateway && { gateway: ip(r.gateway) }),
     })),
   );
-const A = { id: 'A', ifname: 'eth0' };
-const owner = (id: string) => ({ id, ifname: 'eth0' });
+const A = { containerID: 'A', ifname: 'eth0' };
+const owner = (containerID: string) => ({ containerID, ifname: 'eth0' });
 
 function get(store: MemoryStore, s: RangeSet, id: string, requested?: IPAddr, idx = 0): string {
   return store.withLock(() => allocate(store, s, idx, owner(id), requested)).config.address;

@@ -18,8 +18,8 @@ test.before.each(() => {
 });
 test.after.each(() => rmSync(root, { recursive: true, force: true }));
 
-const A = { id: 'ctr-a', ifname: 'eth0' };
-const B = { id: 'ctr-b', ifname: 'eth0' };
+const A = { containerID: 'ctr-a', ifname: 'eth0' };
+const B = { containerID: 'ctr-b', ifname: 'eth0' };
 const open = (): DiskStore => openDiskStore(root, `net${n++ % 1}`);
 const files = (s: DiskStore): string[] => readdirSync(s.dir).filter((f) => f !== 'lock' && !f.startsWith('last_')).sort();
 const idxDir = (s: DiskStore): string => join(root, '.cni-ts-index', s.dir.split('/').pop()!);
@@ -34,6 +34,23 @@ test('reserve writes the reference bytes, mode 0600, last_reserved_ip, and refus
   assert.is(readFileSync(join(s.dir, 'last_reserved_ip.0'), 'utf8'), '10.0.0.2');
   assert.is(statSync(join(s.dir, 'lock')).mode & 0o777, 0o750);
   assert.is(readlinkSync(join(idxDir(s), 'ctr-a%0D%0Aeth0')), '10.0.0.2');
+  s.close();
+});
+
+test('a failed operation whose cleanup fails too reports both, its own error first', () => {
+  const s = open();
+  let err: CniError | undefined;
+  try {
+    s.withLock(() => {
+      s.reserve('10.0.0.2', A, '0');
+      rmSync(s.dir, { recursive: true });
+      throw new CniError(5, 'boom');
+    });
+  } catch (e) {
+    err = e as CniError;
+  }
+  assert.equal([err?.code, err?.message], [5, 'boom']);
+  assert.match(err?.details ?? '', /no such file or directory/);
   s.close();
 });
 
@@ -136,7 +153,7 @@ test('reservations lists every holder; releaseIP frees one whoever holds it', ()
     s.reserve('10.0.0.3', B, '0');
   });
   writeFileSync(join(s.dir, '10.0.0.4'), 'legacy-id');
-  const all = s.withLock(() => s.reservations()).map((r) => `${r.ip}=${r.holder.kind}:${r.holder.id}`).sort();
+  const all = s.withLock(() => s.reservations()).map((r) => `${r.ip}=${r.holder.kind}:${r.holder.containerID}`).sort();
   assert.equal(all, ['10.0.0.2=attachment:ctr-a', '10.0.0.3=attachment:ctr-b', '10.0.0.4=legacy:legacy-id', '2001:db8::2=attachment:ctr-a']);
   s.withLock(() => s.releaseIP('10.0.0.2'));
   assert.equal(s.withLock(() => s.getByID(A)), ['2001:db8::2']);
@@ -145,8 +162,8 @@ test('reservations lists every holder; releaseIP frees one whoever holds it', ()
 
 test('a key too long for an index entry still works, through the files', () => {
   const s = open();
-  const long = { id: 'x'.repeat(300), ifname: 'eth0' };
-  assert.is(entryName(`${long.id}\r\neth0`), undefined);
+  const long = { containerID: 'x'.repeat(300), ifname: 'eth0' };
+  assert.is(entryName(`${long.containerID}\r\neth0`), undefined);
   s.withLock(() => s.reserve('10.0.0.2', long, '0'));
   assert.equal(s.withLock(() => s.getByID(long)), ['10.0.0.2']);
   assert.is(s.withLock(() => s.releaseByID(long, 'fallback')), 1);

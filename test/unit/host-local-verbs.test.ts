@@ -87,6 +87,21 @@ test('gc keeps valid attachments and legacy files of valid IDs', async () => {
   assert.equal([...s.files.keys()].sort(), ['10.0.0.2', '10.0.0.98', '2001:db8::2']);
 });
 
+test('gc frees what it can and reports every failure in one error', async () => {
+  const s = memoryStore();
+  for (const id of ['a', 'b', 'c']) await add(req(dual, id), deps(s));
+  const failing: MemoryStore = {
+    ...s,
+    releaseIP(ip) {
+      if (!ip.includes(':')) throw new CniError(5, `remove ${ip}: permission denied`);
+      s.releaseIP(ip);
+    },
+  };
+  const err = (await rejects(gc(req(dual, 'a', 'eth0', { 'cni.dev/valid-attachments': [] }), deps(failing)))) as CniError;
+  assert.equal([err.code, err.message, err.details], [5, 'remove 10.0.0.2: permission denied', 'remove 10.0.0.3: permission denied; remove 10.0.0.4: permission denied']);
+  assert.equal([...s.files.keys()].sort(), ['10.0.0.2', '10.0.0.3', '10.0.0.4']);
+});
+
 test('status: 50 as soon as one set is exhausted (an ADD needs every set), or when the data directory cannot be written', async () => {
   const s = memoryStore();
   const two = { ranges: [[{ subnet: '10.0.0.0/30' }], [{ subnet: '10.0.1.0/29' }]] };

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isIPv4, isIPv6 } from 'node:net';
-import { parseIP } from '../../lib/ip/index.ts';
+import { parseIP, type Family } from '../../lib/ip/index.ts';
 
-const valid: [text: string, family: 4 | 6, value: bigint][] = [
+const valid: [text: string, family: Family, value: bigint][] = [
   ['127.0.1.2', 4, 0x7f000102n],
   ['0.0.0.0', 4, 0n],
   ['255.255.255.255', 4, 0xffffffffn],

@@ -60,6 +60,7 @@ test('every lib module is used by two or more plugins or tools (else it lives wi
 const PLANNERS = [
   'plugins/bridge/masq/iptables-plan.ts',
   'plugins/bridge/masq/nft-plan.ts',
+  'lib/firewall/iptables-text.ts',
   'lib/firewall/nft-listing.ts',
   'plugins/bridge/spoofcheck/plan.ts',
   'plugins/portmap/firewall/iptables-plan.ts',

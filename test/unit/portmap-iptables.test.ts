@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseIptablesSave } from '../../lib/firewall/iptables.ts';
 import { entryComment, markText, planIptables, sharedChains, trimComment } from '../../plugins/portmap/firewall/iptables-plan.ts';
-import { checkScript, fastAddScript, fastDelScript, quoteArg, slowAddScript, slowDelScript, delTargets } from '../../plugins/portmap/firewall/iptables-script.ts';
+import { checkScript, fastAddScript, fastDelScript, slowAddScript, slowDelScript, delTargets } from '../../plugins/portmap/firewall/iptables-script.ts';
+import { ruleText } from '../../lib/firewall/iptables-text.ts';
 import type { ContainerIP, ForwardSpec, PortmapOptions } from '../../plugins/portmap/firewall/types.ts';
 import { referenceConf, V4, V6 } from '../helpers/portmap-fixtures.ts';
 
@@ -135,13 +136,6 @@ test('trimComment: 255 bytes at most, cut to 253 plus "..."', () => {
   assert.is(entryComment({ network: 'n', containerID: 'c' }), 'dnat name: "n" id: "c"');
 });
 
-test('quoteArg: quotes what iptables-restore would split or unescape', () => {
-  assert.is(quoteArg('-p'), '-p');
-  assert.is(quoteArg('dnat name: "a" id: "b"'), '"dnat name: \\"a\\" id: \\"b\\""');
-  assert.is(quoteArg('a\\b'), '"a\\\\b"');
-  assert.is(quoteArg(''), '""');
-});
-
 const small = (): ForwardSpec => ({
   attachment: { network: 'net', containerID: 'c1', ifname: 'eth0' },
   options: { snat: true, masqAll: false, markMasqBit: 13 },
@@ -221,7 +215,7 @@ test('slowAddScript on a re-ADD: shared parts left alone, old entry rule deleted
 
 test('fastDelScript and slowDelScript', () => {
   const p = planIptables(small());
-  assert.is(fastDelScript(p.chain, p.entryRules), `*nat\n-D CNI-HOSTPORT-DNAT ${p.entryRules[0]!.map(quoteArg).join(' ')}\n-F ${p.chain}\n-X ${p.chain}\nCOMMIT\n`);
+  assert.is(fastDelScript(p.chain, p.entryRules), `*nat\n-D CNI-HOSTPORT-DNAT ${ruleText(p.entryRules[0]!)}\n-F ${p.chain}\n-X ${p.chain}\nCOMMIT\n`);
   const saved = parseIptablesSave(SAVED(p.chain));
   assert.is(
     slowDelScript(saved, delTargets(p.chain, 'CNI-SN-x')),

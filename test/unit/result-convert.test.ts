@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { parsePrevResult, resultFromWire, resultToWire } from '../../lib/cni/convert.ts';
 import { formatResult } from '../../lib/cni/print.ts';
 import type { Result } from '../../lib/cni/result.ts';
-import { familyOf, SUPPORTED_VERSIONS, type Family, type SpecVersion } from '../../lib/cni/version.ts';
+import { resultFormatOf, SUPPORTED_VERSIONS, type ResultFormat, type SpecVersion } from '../../lib/cni/version.ts';
 import { throwsCni } from '../helpers/assert-cni.ts';
 
 // A dual-stack result with everything the 1.x type can carry: 2 IPv4 + 1 IPv6 address (one on
@@ -30,8 +30,8 @@ const BASE: Result = {
   dns: DNS,
 };
 
-// What is left of BASE after a trip through each family, as the current type.
-const AFTER: Record<Family, Result> = {
+// What is left of BASE after a trip through each result format, as the current type.
+const AFTER: Record<ResultFormat, Result> = {
   '100': BASE,
   '040': {
     ...BASE,
@@ -86,14 +86,14 @@ const WIRE_040_FROM_020 = (v: string) => ({
   dns: DNS,
 });
 
-// expected[source family][target family](target version)
-const EXPECTED: Record<Family, Record<Family, (v: string) => object>> = {
+// expected[source format][target format](target version)
+const EXPECTED: Record<ResultFormat, Record<ResultFormat, (v: string) => object>> = {
   '100': { '100': (v) => ({ ...BASE, cniVersion: v }), '040': WIRE_040_FULL, '020': WIRE_020 },
   '040': { '100': (v) => ({ ...AFTER['040'], cniVersion: v }), '040': WIRE_040_FULL, '020': WIRE_020 },
   '020': { '100': (v) => ({ ...AFTER['020'], cniVersion: v }), '040': WIRE_040_FROM_020, '020': WIRE_020 },
 };
 
-const ACCEPTS: Record<Family, string> = { '020': '[ 0.1.0 0.2.0]', '040': '[0.3.0 0.3.1 0.4.0]', '100': '[1.0.0 1.1.0]' };
+const ACCEPTS: Record<ResultFormat, string> = { '020': '[ 0.1.0 0.2.0]', '040': '[0.3.0 0.3.1 0.4.0]', '100': '[1.0.0 1.1.0]' };
 
 /** Deep equality plus, where Go prints struct order, the same key order. */
 function sameWire(actual: unknown, expected: unknown): void {
@@ -103,7 +103,7 @@ function sameWire(actual: unknown, expected: unknown): void {
 
 for (const v of SUPPORTED_VERSIONS) {
   test(`resultToWire writes the full result as ${v}`, () => {
-    sameWire(resultToWire(BASE, v), EXPECTED['100'][familyOf(v)](v));
+    sameWire(resultToWire(BASE, v), EXPECTED['100'][resultFormatOf(v)](v));
   });
 }
 
@@ -114,20 +114,20 @@ for (const from of SUPPORTED_VERSIONS) {
     test(`conversion ${from} -> ${to} keeps what both versions can carry`, () => {
       const wire = JSON.parse(formatResult(BASE, from));
       const internal = resultFromWire(wire, '1.1.0');
-      assert.equal(internal, AFTER[familyOf(from)]);
-      sameWire(resultToWire(internal, to), EXPECTED[familyOf(from)][familyOf(to)](to));
-      assert.equal(JSON.parse(formatResult(internal, to)), EXPECTED[familyOf(from)][familyOf(to)](to));
+      assert.equal(internal, AFTER[resultFormatOf(from)]);
+      sameWire(resultToWire(internal, to), EXPECTED[resultFormatOf(from)][resultFormatOf(to)](to));
+      assert.equal(JSON.parse(formatResult(internal, to)), EXPECTED[resultFormatOf(from)][resultFormatOf(to)](to));
     });
 
     test(`parsePrevResult of a ${from} result in a ${to} config`, () => {
       const wire = JSON.parse(formatResult(BASE, from));
-      if (familyOf(from) === familyOf(to)) {
-        assert.equal(parsePrevResult(wire, to), AFTER[familyOf(from)]);
+      if (resultFormatOf(from) === resultFormatOf(to)) {
+        assert.equal(parsePrevResult(wire, to), AFTER[resultFormatOf(from)]);
       } else {
         throwsCni(
           () => parsePrevResult(wire, to),
           6,
-          `could not parse prevResult: result type supports ${ACCEPTS[familyOf(to)]} but unmarshalled CNIVersion is "${from}"`,
+          `could not parse prevResult: result type supports ${ACCEPTS[resultFormatOf(to)]} but unmarshalled CNIVersion is "${from}"`,
         );
       }
     });

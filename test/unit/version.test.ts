@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareVersions, familyOf, isSupported } from '../../lib/cni/version.ts';
+import { compareVersions, isSupported, resultFormatOf } from '../../lib/cni/version.ts';
 
 test('compareVersions orders dotted versions numerically', () => {
   assert.is(compareVersions('0.3.1', '0.4.0'), -1);
@@ -18,10 +18,10 @@ test('isSupported matches exact strings only', () => {
   assert.not.ok(isSupported('1.2.0'));
 });
 
-test('familyOf groups versions by result type', () => {
-  assert.is(familyOf('0.2.0'), '020');
-  assert.is(familyOf('0.4.0'), '040');
-  assert.is(familyOf('1.1.0'), '100');
+test('resultFormatOf groups versions by result type', () => {
+  assert.is(resultFormatOf('0.2.0'), '020');
+  assert.is(resultFormatOf('0.4.0'), '040');
+  assert.is(resultFormatOf('1.1.0'), '100');
 });
 
 test.run();

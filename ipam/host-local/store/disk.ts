@@ -12,6 +12,7 @@
 // believed after the address file it names is read and found to hold that owner.
 import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
+import { combineErrors } from '../../../lib/cni/errors.ts';
 import { parseIP } from '../../../lib/ip/index.ts';
 import { createExclusive, fsyncDir, ioError, readIfExists, unlinkIfExists } from './fsio.ts';
 import { openLock } from './lock.ts';
@@ -210,8 +211,9 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
         if (!done && s) {
           try {
             finish(s);
-          } catch {
-            // keep the error that stopped the operation
+          } catch (also) {
+            // The error that stopped the operation leads; the failed cleanup goes into its details.
+            throw combineErrors([err, also]);
           }
         }
         throw err;

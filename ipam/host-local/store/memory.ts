@@ -1,5 +1,6 @@
 // An IpStore in memory with the reference store's semantics, for unit tests of the allocator.
-import { legacyKey, ownerKey, parseHolder, type IpStore, type LegacyRelease, type Owner, type Reservation } from './types.ts';
+import { legacyKey, ownerKey, parseHolder, type IpStore, type LegacyRelease, type Reservation } from './types.ts';
+import type { AttachmentRef } from '../../../lib/cni/attachment.ts';
 
 export interface MemoryStore extends IpStore {
   /** The files: address to content, as the disk store would hold them. */
@@ -52,7 +53,7 @@ export function memoryStore(): MemoryStore {
       assertLocked();
       if (files.get(ip)?.trim() === ownerKey(owner)) files.delete(ip);
     },
-    releaseByID(owner: Owner, legacy: LegacyRelease) {
+    releaseByID(owner: AttachmentRef, legacy: LegacyRelease) {
       assertLocked();
       const n = releaseKey(ownerKey(owner));
       return n === 0 || legacy === 'always' ? n + releaseKey(legacyKey(owner)) : n;

@@ -1,11 +1,8 @@
 // What the host-local allocator needs from its storage, and the reservation file format it
 // shares with the reference plugin: one file per address containing "<containerID>\r\n<ifname>".
-// Old versions wrote only "<containerID>" ("legacy" reservations).
-
-export interface Owner {
-  readonly id: string;
-  readonly ifname: string;
-}
+// Old versions wrote only "<containerID>" ("legacy" reservations). An owner is an attachment of
+// the store's network, which the store's directory already names.
+import type { AttachmentRef } from '../../../lib/cni/attachment.ts';
 
 /** A reservation as read back: who holds which address file. */
 export interface Reservation {
@@ -13,7 +10,7 @@ export interface Reservation {
   readonly holder: Holder;
 }
 
-export type Holder = { readonly kind: 'attachment'; readonly id: string; readonly ifname: string } | { readonly kind: 'legacy'; readonly id: string };
+export type Holder = ({ readonly kind: 'attachment' } & AttachmentRef) | { readonly kind: 'legacy'; readonly containerID: string };
 
 /** Whether a DEL also frees legacy id-only files when it found files in the current format. */
 export type LegacyRelease = 'fallback' | 'always';
@@ -26,19 +23,19 @@ export type LegacyRelease = 'fallback' | 'always';
 export interface IpStore {
   withLock<T>(fn: () => T): T;
   /** Reserves `ip` for `owner` unless it is taken; remembers it as the last one of `rangeId`. */
-  reserve(ip: string, owner: Owner, rangeId: string): boolean;
+  reserve(ip: string, owner: AttachmentRef, rangeId: string): boolean;
   /** The raw text of last_reserved_ip.<rangeId>, if any. */
   lastReserved(rangeId: string): string | undefined;
   /** Addresses held by `owner`, or by its container ID in a legacy file. */
-  getByID(owner: Owner): string[];
+  getByID(owner: AttachmentRef): string[];
   /** Frees one address if `owner` holds it (the undo of reserve). */
-  release(ip: string, owner: Owner): void;
+  release(ip: string, owner: AttachmentRef): void;
   /** Frees every address `owner` holds; legacy files of its ID per `legacy`. Returns how many. */
-  releaseByID(owner: Owner, legacy: LegacyRelease): number;
+  releaseByID(owner: AttachmentRef, legacy: LegacyRelease): number;
   /** Frees one address whoever holds it (GC). */
   releaseIP(ip: string): void;
   /** Whether `owner` (or its ID, in a legacy file) holds any address. */
-  findByID(owner: Owner): boolean;
+  findByID(owner: AttachmentRef): boolean;
   /** Every reservation, read from the files themselves. */
   reservations(): Reservation[];
   /** The addresses that are taken: every reservation file name. */
@@ -49,8 +46,8 @@ export interface IpStore {
 export const LINE_BREAK = '\r\n';
 
 /** What the reference writes and matches: the trimmed container ID, CRLF, the ifname. */
-export const ownerKey = (o: Owner): string => `${o.id.trim()}${LINE_BREAK}${o.ifname}`;
-export const legacyKey = (o: Owner): string => o.id.trim();
+export const ownerKey = (o: AttachmentRef): string => `${o.containerID.trim()}${LINE_BREAK}${o.ifname}`;
+export const legacyKey = (o: AttachmentRef): string => o.containerID.trim();
 
 const ID_PART = /^[^\s\0]+$/u;
 
@@ -61,8 +58,8 @@ const ID_PART = /^[^\s\0]+$/u;
 export function parseHolder(content: string): Holder | undefined {
   const text = content.trim();
   const cut = text.indexOf(LINE_BREAK);
-  if (cut < 0) return ID_PART.test(text) ? { kind: 'legacy', id: text } : undefined;
-  const id = text.slice(0, cut);
+  if (cut < 0) return ID_PART.test(text) ? { kind: 'legacy', containerID: text } : undefined;
+  const containerID = text.slice(0, cut);
   const ifname = text.slice(cut + LINE_BREAK.length);
-  return ID_PART.test(id) && ID_PART.test(ifname) ? { kind: 'attachment', id, ifname } : undefined;
+  return ID_PART.test(containerID) && ID_PART.test(ifname) ? { kind: 'attachment', containerID, ifname } : undefined;
 }

@@ -2,13 +2,7 @@
 // schema from which the TypeScript type is checked and the build-time validator generated.
 import type { JSONSchemaType } from 'ajv';
 import { attachmentOf, type Attachment, type AttachmentRef } from '../../cni/attachment.ts';
-
-export interface DnsConf {
-  nameservers?: string[];
-  domain?: string;
-  search?: string[];
-  options?: string[];
-}
+import type { DNS } from '../../cni/result.ts';
 
 /** What every plugin's configuration has, whatever else it declares. */
 export interface CommonConf {
@@ -23,7 +17,7 @@ export interface CommonConf {
 export interface NetConf extends CommonConf {
   capabilities?: Record<string, boolean>;
   ipam?: { type: string };
-  dns?: DnsConf;
+  dns?: DNS;
   runtimeConfig?: Record<string, unknown>;
   args?: Record<string, unknown>;
 }
@@ -44,7 +38,7 @@ export const attachmentsSchema = {
   },
 } as const;
 
-export const dnsSchema: JSONSchemaType<DnsConf> = {
+export const dnsSchema: JSONSchemaType<DNS> = {
   type: 'object',
   properties: {
     nameservers: stringList,

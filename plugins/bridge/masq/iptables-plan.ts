@@ -2,6 +2,7 @@
 // comment bit-identical, so either implementation removes what the other made), turned into one
 // iptables-restore script against what iptables-save listed. The executor is iptables.ts.
 import type { IptablesTable } from '../../../lib/firewall/iptables.ts';
+import { ruleText, ruleTokens } from '../../../lib/firewall/iptables-text.ts';
 import { chainComment, chainName } from '../../../lib/firewall/names.ts';
 import type { Family } from '../../../lib/ip/index.ts';
 
@@ -15,38 +16,6 @@ export interface MasqAddress {
 
 const MULTICAST = { 4: '224.0.0.0/4', 6: 'ff00::/8' } as const;
 const HOST_BITS = { 4: 32, 6: 128 } as const;
-
-/** Splits an iptables-save rule into arguments, undoing its double-quote and backslash escapes. */
-export function ruleTokens(rule: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inToken = false;
-  let quoted = false;
-  for (let i = 0; i < rule.length; i++) {
-    const c = rule[i]!;
-    if (c === '\\' && i + 1 < rule.length) {
-      cur += rule[++i];
-      inToken = true;
-    } else if (c === '"') {
-      quoted = !quoted;
-      inToken = true;
-    } else if (c === ' ' && !quoted) {
-      if (inToken) out.push(cur);
-      cur = '';
-      inToken = false;
-    } else {
-      cur += c;
-      inToken = true;
-    }
-  }
-  if (inToken) out.push(cur);
-  return out;
-}
-
-/** An argument list as iptables-save writes it, so that it can be compared and fed back. */
-export function ruleText(tokens: readonly string[]): string {
-  return tokens.map((t) => (/^[^\s"\\]+$/.test(t) ? t : `"${t.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(' ');
-}
 
 const argAfter = (tokens: readonly string[], flag: string): string | undefined => {
   const i = tokens.indexOf(flag);

@@ -7,13 +7,11 @@
 // path then works from an iptables-save listing. DEL is the same: delete exactly the entry rules
 // the plan says ADD made, else work from the listing.
 import type { IptablesTable } from '../../../lib/firewall/iptables.ts';
+import { ruleText } from '../../../lib/firewall/iptables-text.ts';
 import { OLD_TOP_SNAT, TOP_DNAT, type IptablesPlan, type Rule } from './iptables-plan.ts';
 
-/** One argument as iptables-restore reads it: double quotes, with \ and " escaped, when needed. */
-export const quoteArg = (a: string): string => (a !== '' && /^[^\s"'\\]+$/.test(a) ? a : `"${a.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
-
-/** A rule as its arguments would appear after `-A <chain> ` in a script (and, for the shared rules, in iptables-save). */
-export const ruleText = (rule: Rule): string => rule.map(quoteArg).join(' ');
+// The executor names a rule CHECK did not find with it.
+export { ruleText };
 
 const line = (op: string, chain: string, rule: Rule | string): string =>
   `${op} ${chain}${typeof rule === 'string' ? (rule ? ` ${rule}` : '') : rule.length ? ` ${ruleText(rule)}` : ''}`;

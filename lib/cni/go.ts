@@ -1,0 +1,35 @@
+// Go behaviour that users of the reference can see and that we must match: how encoding/json
+// pairs object keys with struct fields, and how fmt prints strings and lists in error messages
+// (users grep for those). Go's JSON syntax-error wording is a scanner of its own (gosyntax.ts).
+
+/**
+ * encoding/json's key fold: each character as upper(lower(c)), so "ſ" matches "s" and the Kelvin
+ * sign matches "k". A character whose JS case mapping is not one character (Go's is) stays as is.
+ */
+export const goFold = (key: string): string =>
+  Array.from(key, (c) => {
+    const f = c.toLowerCase().toUpperCase();
+    return f.length === c.length ? f : c;
+  }).join('');
+
+/**
+ * One field of a JSON object as encoding/json fills a struct field: keys match by goFold, the last
+ * non-null match wins. null when every match is null (a plain field ignores it, a type with its
+ * own decoder sees it); undefined when no key matches or `obj` is not an object.
+ */
+export function goField(obj: unknown, name: string): unknown {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined;
+  const folded = goFold(name);
+  let value: unknown;
+  for (const [k, v] of Object.entries(obj)) if ((v !== null || value === undefined) && goFold(k) === folded) value = v;
+  return value;
+}
+
+/** Go's strconv.Quote for printable text: JSON escaping is the same for everything we print. */
+export const goQuote = (s: string): string => JSON.stringify(s);
+
+/** fmt's %q of a []string: ["a" "b"]. */
+export const goQuoteList = (items: readonly string[]): string => `[${items.map(goQuote).join(' ')}]`;
+
+/** fmt's %s or %v of a []string: [a b]. */
+export const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;

@@ -1,5 +1,6 @@
 // Names and comments derived from SHA-512, bit-identical to the reference plugins' so that either
 // implementation can find and remove what the other made.
+import type { Attachment } from '../cni/attachment.ts';
 import { bun } from '../native/bun.ts';
 
 // On Bun, its built-in hasher: loading node:crypto there costs 4.5-5 ms, more than any other part
@@ -29,14 +30,13 @@ export const hash16 = (text: string): string => sha512Hex(text).slice(0, 16);
 export const networkHash = (network: string): string => hash16(network);
 
 /** The nftables identity of one attachment, as the reference's ipMasq comments start: hash16(network)-hash16(ifname:containerID). */
-export const attachmentHash = (network: string, ifname: string, containerID: string): string =>
-  `${networkHash(network)}-${hash16(`${ifname}:${containerID}`)}`;
+export const attachmentHash = (a: Attachment): string => `${networkHash(a.network)}-${hash16(`${a.ifname}:${a.containerID}`)}`;
 
 const NFT_COMMENT_MAX = 128;
 const unquote = (s: string): string => s.replaceAll('"', '');
 
 /** An nftables comment naming one attachment: its hash, then who it is (cut to nft's 128 characters). */
-export function attachmentComment(network: string, ifname: string, containerID: string): string {
-  const c = `${attachmentHash(network, ifname, containerID)}, net: ${unquote(network)}, if: ${unquote(ifname)}, id: ${unquote(containerID)}`;
+export function attachmentComment(a: Attachment): string {
+  const c = `${attachmentHash(a)}, net: ${unquote(a.network)}, if: ${unquote(a.ifname)}, id: ${unquote(a.containerID)}`;
   return c.length > NFT_COMMENT_MAX ? c.slice(0, NFT_COMMENT_MAX) : c;
 }

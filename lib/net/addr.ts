@@ -4,7 +4,6 @@ import type { Family, IPAddr } from '../ip/index.ts';
 import { AF_INET, AF_INET6 } from './codec.ts';
 import { errnoError } from './errors.ts';
 
-export type { Family } from '../ip/index.ts';
 
 export function afOf(family: Family): number {
   return family === 4 ? AF_INET : AF_INET6;

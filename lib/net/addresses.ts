@@ -1,6 +1,6 @@
 // Address messages: request builders and the Address the kernel reports.
 import { afOf, bytesToIP, ipBytes, parseCidr } from './addr.ts';
-import type { Family } from './addr.ts';
+import type { Family } from '../ip/index.ts';
 import { AF_INET, AF_INET6, F, RTM, attr, ifaddrmsg, parseAttrs, readStr, readU32, u32 } from './codec.ts';
 import type { Request } from './codec.ts';
 

@@ -5,7 +5,7 @@
 import { closeSync } from 'node:fs';
 import type { Address } from './addresses.ts';
 import { addressRequest, listAddressesRequest, parseAddress } from './addresses.ts';
-import type { Family } from './addr.ts';
+import type { Family } from '../ip/index.ts';
 import type { Request } from './codec.ts';
 import { errnoError, hasCode } from './errors.ts';
 import type { BridgeOptions, BridgePortFlags, Link, LinkChange, LinkRef, VethOptions } from './links.ts';

@@ -1,6 +1,6 @@
 // Route messages: request builders and the Route the kernel reports.
 import { afOf, bytesToIP, ipBytes, maskBytes, parseAddr, parseCidr } from './addr.ts';
-import type { Family } from './addr.ts';
+import type { Family } from '../ip/index.ts';
 import { AF_INET, AF_INET6, F, RTM, attr, parseAttrs, readS32, readU16, readU32, rtmsg, u32 } from './codec.ts';
 import type { Request } from './codec.ts';
 import { errnoError } from './errors.ts';

@@ -58,7 +58,7 @@ test('planNftMasqSetup deletes stale rules of the same instance by handle, in th
 });
 
 test('staleNftMasqRules: GC keeps valid attachments and other networks, as the reference GC test', () => {
-  const rule = (handle: number, net: string, ifname: string, id: string): NftRule => ({ family: 'inet', table: 'cni_plugins_masquerade', chain: 'masq_checks', handle, comment: attachmentComment(net, ifname, id) });
+  const rule = (handle: number, net: string, ifname: string, id: string): NftRule => ({ family: 'inet', table: 'cni_plugins_masquerade', chain: 'masq_checks', handle, comment: attachmentComment({ network: net, ifname, containerID: id }) });
   const rules = [rule(1, 'unit-test', 'eth0', 'two'), rule(2, 'unit-test', 'eth0', 'three'), rule(3, 'alternate', 'net1', 'three'), rule(4, 'unit-test', 'eth0', 'four')];
   const stale = staleNftMasqRules(rules, 'unit-test', [{ ifname: 'eth0', containerID: 'two' }, { ifname: 'eth0', containerID: 'three' }, { ifname: 'eth0', containerID: 'one' }]);
   assert.equal(stale.map((r) => r.handle), [4]);
@@ -68,7 +68,7 @@ test('staleNftMasqRules: GC keeps valid attachments and other networks, as the r
 });
 
 test('attachmentComment strips double quotes and truncates to 128 characters', () => {
-  const c = attachmentComment('n"et', 'eth0', 'x'.repeat(200));
+  const c = attachmentComment({ network: 'n"et', ifname: 'eth0', containerID: 'x'.repeat(200) });
   assert.is(c.length, 128);
   assert.ok(c.includes('net: net, if: eth0, id: xxx'));
 });

@@ -4,20 +4,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { keyBytes } from '../../plugins/portmap/firewall/nft-netlink.ts';
 import { listedElements } from '../../plugins/portmap/firewall/nft.ts';
-import { dnChain, expectedKeys, instanceComment, instanceHash, masqChain, planNftAdd, planNftDel, skeleton } from '../../plugins/portmap/firewall/nft-plan.ts';
+import { dnChain, expectedKeys, masqChain, planNftAdd, planNftDel, skeleton } from '../../plugins/portmap/firewall/nft-plan.ts';
 import type { ContainerIP, ForwardSpec } from '../../plugins/portmap/firewall/types.ts';
 import { referenceConf, V4, V6 } from '../helpers/portmap-fixtures.ts';
-import { hash16 } from '../../lib/firewall/names.ts';
+import { attachmentComment, attachmentHash, hash16 } from '../../lib/firewall/names.ts';
 
 const conf = referenceConf({ backend: 'nftables', conditionsV4: ['a', 'b'], conditionsV6: ['c', 'd'] });
 const A = { network: 'test', containerID: 'icee6giejonei6so', ifname: 'foo' };
 const spec = (ip: ContainerIP, snat = true): ForwardSpec => ({ attachment: A, options: { ...conf.options, snat }, mappings: conf.mappings, ip });
 
 test('instance identity: hash16(network)-hash16(ifname:id), as the reference ipmasq nft comments', () => {
-  assert.is(instanceHash(A), `${hash16('test')}-${hash16('foo:icee6giejonei6so')}`);
-  assert.is(dnChain(A), `dn-${instanceHash(A)}`);
-  assert.is(instanceComment(A), `${instanceHash(A)}, net: test, if: foo, id: icee6giejonei6so`);
-  assert.is(instanceComment({ ...A, containerID: 'x'.repeat(200) }).length, 128);
+  assert.is(attachmentHash(A), `${hash16('test')}-${hash16('foo:icee6giejonei6so')}`);
+  assert.is(dnChain(A), `dn-${attachmentHash(A)}`);
+  assert.is(attachmentComment(A), `${attachmentHash(A)}, net: test, if: foo, id: icee6giejonei6so`);
+  assert.is(attachmentComment({ ...A, containerID: 'x'.repeat(200) }).length, 128);
 });
 
 test('skeleton: the reference table and chains, prerouting/output on fib daddr type local', () => {
@@ -46,7 +46,7 @@ test('planNftAdd (v4): the attachment chain carries its network conditions; keys
   assert.is(
     own,
     [
-      `add chain ip cni_hostport ${dn} { comment "${instanceComment(A)}" ; }`,
+      `add chain ip cni_hostport ${dn} { comment "${attachmentComment(A)}" ; }`,
       `flush chain ip cni_hostport ${dn}`,
       `add rule ip cni_hostport ${dn} a b tcp dport 8080 dnat to 10.0.0.2:80`,
       `add rule ip cni_hostport ${dn} a b tcp dport 8081 dnat to 10.0.0.2:80`,
@@ -60,7 +60,7 @@ test('planNftAdd (v4): the attachment chain carries its network conditions; keys
       `add element ip cni_hostport hostports_vmap { udp . 8082 : goto ${dn} }`,
       `add element ip cni_hostport hostip_hostports_vmap { 192.168.0.2 . tcp . 8083 : goto ${dn} }`,
       `add element ip cni_hostport hostports_vmap { tcp . 8084 : goto ${dn} }`,
-      `add chain ip cni_hostport ${mq} { comment "${instanceComment(A)}" ; }`,
+      `add chain ip cni_hostport ${mq} { comment "${attachmentComment(A)}" ; }`,
       `flush chain ip cni_hostport ${mq}`,
       `add rule ip cni_hostport ${mq} ip saddr 10.0.0.2 masquerade`,
       `add rule ip cni_hostport ${mq} ip saddr 127.0.0.1 masquerade`,

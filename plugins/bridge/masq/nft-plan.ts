@@ -20,7 +20,7 @@ export function masqRuleText(a: MasqAddress): string {
  * rules (by handle) deleted and one rule per address added, all in one transaction.
  */
 export function planNftMasqSetup(a: Attachment, addrs: readonly MasqAddress[], staleHandles: readonly number[]): string {
-  const comment = attachmentComment(a.network, a.ifname, a.containerID);
+  const comment = attachmentComment(a);
   return [
     `add table ${T} { comment "Masquerading for plugins from github.com/containernetworking/plugins" ; }`,
     `add chain ${T} ${MASQ_CHAIN} { comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet" ; }`,
@@ -44,6 +44,6 @@ export const planNftDelete = (rules: readonly NftRule[]): string =>
 
 /** GC as the reference's (unused) gcIPMasqNFTables: this network's rules not of a valid attachment. */
 export function staleNftMasqRules(rules: readonly NftRule[], network: string, keep: readonly AttachmentRef[]): NftRule[] {
-  const valid = new Set(keep.map((k) => attachmentComment(network, k.ifname, k.containerID)));
+  const valid = new Set(keep.map((k) => attachmentComment({ network, ...k })));
   return rulesWithPrefix(rules, networkHash(network)).filter((r) => !valid.has(r.comment!));
 }

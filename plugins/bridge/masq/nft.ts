@@ -13,7 +13,7 @@ async function masqRulesNow(): Promise<NftRule[]> {
   return objects === undefined ? [] : nftRules(objects, MASQ_CHAIN);
 }
 
-const rulesOf = async (a: Attachment): Promise<NftRule[]> => rulesWithPrefix(await masqRulesNow(), attachmentHash(a.network, a.ifname, a.containerID));
+const rulesOf = async (a: Attachment): Promise<NftRule[]> => rulesWithPrefix(await masqRulesNow(), attachmentHash(a));
 
 async function deleteRules(rules: readonly NftRule[]): Promise<void> {
   const script = planNftDelete(rules);
@@ -27,7 +27,7 @@ export const nftMasq: MasqBackend = {
   },
 
   async missing(a, addrs) {
-    const comment = attachmentComment(a.network, a.ifname, a.containerID);
+    const comment = attachmentComment(a);
     const have = (await masqRulesNow()).filter((r) => r.comment === comment).length;
     // nft lists rules in its own normal form; count them, as the reference's nft CHECK does.
     return have >= addrs.length ? [] : addrs.map((x) => `${masqRuleText(x)} comment "${comment}"`).slice(have);

@@ -11,7 +11,6 @@ import { ruleText } from '../../../lib/firewall/iptables-text.ts';
 import { OLD_TOP_SNAT, TOP_DNAT, type IptablesPlan, type Rule } from './iptables-plan.ts';
 
 // The executor names a rule CHECK did not find with it.
-export { ruleText };
 
 const line = (op: string, chain: string, rule: Rule | string): string =>
   `${op} ${chain}${typeof rule === 'string' ? (rule ? ` ${rule}` : '') : rule.length ? ` ${ruleText(rule)}` : ''}`;

@@ -9,7 +9,8 @@ import { iptablesRestore, iptablesSave } from '../../../lib/firewall/iptables.ts
 import { ToolError } from '../../../lib/firewall/run.ts';
 import type { Forwarder } from './backend.ts';
 import { dnatChainName, entryRules, oldSnatChainName, planIptables, TOP_DNAT, type Rule } from './iptables-plan.ts';
-import { checkScript, delTargets, fastAddScript, fastDelScript, ruleText, slowAddScript, slowDelScript } from './iptables-script.ts';
+import { ruleText } from '../../../lib/firewall/iptables-text.ts';
+import { checkScript, delTargets, fastAddScript, fastDelScript, slowAddScript, slowDelScript } from './iptables-script.ts';
 import { FAMILIES, type ForwardSpec, type Teardown } from './types.ts';
 
 const refused = (err: unknown): boolean => err instanceof ToolError;

@@ -31,12 +31,8 @@ export type NftTableFamily = 'ip' | 'ip6';
 export const tableFamily = (family: Family): NftTableFamily => (family === 6 ? 'ip6' : 'ip');
 const addrType = (family: Family): string => (family === 6 ? 'ipv6_addr' : 'ipv4_addr');
 
-export const instanceHash = (a: Attachment): string => attachmentHash(a.network, a.ifname, a.containerID);
-export const dnChain = (a: Attachment): string => `dn-${instanceHash(a)}`;
-export const masqChain = (a: Attachment): string => `masq-${instanceHash(a)}`;
-
-/** The chains' comment: the instance hash, then who it is for. */
-export const instanceComment = (a: Attachment): string => attachmentComment(a.network, a.ifname, a.containerID);
+export const dnChain = (a: Attachment): string => `dn-${attachmentHash(a)}`;
+export const masqChain = (a: Attachment): string => `masq-${attachmentHash(a)}`;
 
 /** A verdict-map key, as nft text and as the map it belongs to. */
 export interface MapKey {
@@ -134,7 +130,7 @@ export function planNftAdd(spec: ForwardSpec, owners: Owners = new Map()): strin
   const a = spec.attachment;
   const T = `${tableFamily(spec.ip.family)} ${NFT_TABLE}`;
   const keys = keysOf(spec, spec.ip.family, spec.ip);
-  const comment = instanceComment(a);
+  const comment = attachmentComment(a);
   const dn = dnChain(a);
   const lines = skeleton(spec.ip.family, spec.options.snat);
   const point = (k: MapKey, chain: string): void => {

@@ -1,5 +1,5 @@
 // CRI v1 request messages the e2e test sends, as plain objects with the proto's field names
-// (snake_case, enums by name). Pure: unit-tested against the .proto in test/unit/e2e-cri.test.ts.
+// (snake_case, enums by name). Pure: unit-tested against the .proto in test/e2e/cri/messages.test.ts.
 
 export interface SandboxSpec {
   readonly name: string;

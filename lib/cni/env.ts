@@ -1,15 +1,14 @@
 // The CNI_* environment, read and validated the way the reference skel does.
 import { ifnameProblem } from '../net/ifname.ts';
+import type { AttachmentRef } from './attachment.ts';
 import { CniError, Code, invalidEnv } from './errors.ts';
 
 export const COMMANDS = ['ADD', 'DEL', 'CHECK', 'GC', 'STATUS', 'VERSION'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export interface CmdEnv {
+export interface CmdEnv extends AttachmentRef {
   readonly command: string;
-  readonly containerID: string;
   readonly netns: string;
-  readonly ifname: string;
   readonly args: string;
   readonly path: string;
   readonly netnsOverride: string;

@@ -88,13 +88,3 @@ export function request(command: Command, conf: Record<string, unknown> = {}): R
   };
   return { command, containerID: 'c1', netns: '/x', ifname: 'eth0', args: '', cniPath: [], stdin: Buffer.from(''), environ: {}, config: loadConfig(raw, 'eth0') };
 }
-
-/** What a promise rejects with; fails the test when it resolves. */
-export async function rejection(p: Promise<unknown>): Promise<Error & { code?: number; details?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}

@@ -1,38 +1,12 @@
 // host-local GC over a memory store: valid attachments and legacy files of valid IDs are kept.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Request } from '../../../lib/cni/plugin.ts';
 import { CniError } from '../../../lib/cni/errors.ts';
 import { memoryStore, type MemoryStore } from '../../../ipam/host-local/store/memory.ts';
 import { add } from '../../../ipam/host-local/add.ts';
-import { loadConfig, type HostLocalConfig } from '../../../ipam/host-local/config.ts';
 import { gc } from '../../../ipam/host-local/gc.ts';
-import type { Deps } from '../../../ipam/host-local/deps.ts';
-
-function deps(store: MemoryStore, writable = true): Deps {
-  return {
-    openStore: () => store,
-    checkWritable: () => {
-      if (!writable) throw new Error('mkdir /x: read-only file system');
-    },
-  };
-}
-
-function req(ipam: Record<string, unknown>, id = 'c1', ifname = 'eth0', extra: Record<string, unknown> = {}): Request<HostLocalConfig> {
-  const raw = { cniVersion: '1.1.0', name: 'n', type: 'host-local', ipam: { type: 'host-local', ...ipam }, ...extra };
-  return { command: 'ADD', containerID: id, netns: '/x', ifname, args: '', cniPath: [], stdin: Buffer.from(''), environ: {}, config: loadConfig(raw, '') };
-}
-
-const dual = { ranges: [[{ subnet: '10.0.0.0/24' }], [{ subnet: '2001:db8::/64' }]], routes: [{ dst: '0.0.0.0/0', gw: '10.0.0.1' }] };
-
-async function rejects(p: Promise<unknown>): Promise<CniError | Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { deps, dual, req } from '../../helpers/host-local-verbs.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 test('gc keeps valid attachments and legacy files of valid IDs', async () => {
   const s = memoryStore();
@@ -53,7 +27,7 @@ test('gc frees what it can and reports every failure in one error', async () => 
       s.releaseIP(ip);
     },
   };
-  const err = (await rejects(gc(req(dual, 'a', 'eth0', { 'cni.dev/valid-attachments': [] }), deps(failing)))) as CniError;
+  const err = (await rejection(gc(req(dual, 'a', 'eth0', { 'cni.dev/valid-attachments': [] }), deps(failing)))) as CniError;
   assert.equal([err.code, err.message, err.details], [5, 'remove 10.0.0.2: permission denied', 'remove 10.0.0.3: permission denied; remove 10.0.0.4: permission denied']);
   assert.equal([...s.files.keys()].sort(), ['10.0.0.2', '10.0.0.3', '10.0.0.4']);
 });

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parsePrevResult, resultFromWire } from '../../../lib/cni/convert.ts';
 import { CniError } from '../../../lib/cni/errors.ts';
-import { throwsCni } from '../../helpers/assert-cni.ts';
+import { throwsCni } from '../../helpers/assert.ts';
 
 const ip4 = { address: '10.1.2.3/24', gateway: '10.1.2.1' };
 

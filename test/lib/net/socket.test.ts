@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import type { NetlinkCalls } from '../../../lib/native/index.ts';
 import { s32, u16, u32 } from '../../../lib/net/codec.ts';
 import { ANSWER_TIMEOUT_MS, openSocket } from '../../../lib/net/socket.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 const test = suite('net socket');
 
@@ -50,15 +51,6 @@ function setup(): { calls: FakeCalls; sock: ReturnType<typeof openSocket> } {
   return { calls, sock: openSocket(12, calls) };
 }
 
-async function rejects(p: Promise<unknown>): Promise<NodeJS.ErrnoException> {
-  try {
-    await p;
-  } catch (err) {
-    return err as NodeJS.ErrnoException;
-  }
-  throw new Error('expected a rejection');
-}
-
 test('a request is one message with REQUEST|ACK and its own flags, sequence number left to the addon', async () => {
   const { calls, sock } = setup();
   assert.equal(calls.opened, [12]);
@@ -84,9 +76,9 @@ test('a GET answer is the reply before its ACK; a dump is its parts before DONE'
 test('an error answer rejects with code, errno and the message naming the operation', async () => {
   const { calls, sock } = setup();
   calls.answers.push(ack(-17), Buffer.concat([part('a'), done(-16)]), ack());
-  const e = await rejects(sock.request({ type: 16, flags: 0, body: Buffer.alloc(16) }, 'failed to create bridge "br0"'));
+  const e = await rejection<NodeJS.ErrnoException>(sock.request({ type: 16, flags: 0, body: Buffer.alloc(16) }, 'failed to create bridge "br0"'));
   assert.equal([e.message, e.code, e.errno], ['failed to create bridge "br0": file exists', 'EEXIST', -17]);
-  const d = await rejects(sock.request({ type: 18, flags: 0x300, body: Buffer.alloc(16) }, 'failed to list links'));
+  const d = await rejection<NodeJS.ErrnoException>(sock.request({ type: 18, flags: 0x300, body: Buffer.alloc(16) }, 'failed to list links'));
   assert.equal([d.message, d.code, d.errno], ['failed to list links: device or resource busy', 'EBUSY', -16]);
   assert.equal(await sock.request({ type: 16, flags: 0, body: Buffer.alloc(16) }, 'then'), []);
 });
@@ -99,11 +91,11 @@ test("the addon's errors keep code and errno under the operation's name", async 
     Object.assign(new Error('dump interrupted by concurrent changes on every attempt (NLM_F_DUMP_INTR)'), { code: 'EINTR', errno: -4, syscall: 'recv' }),
   );
   const req = { type: 18, flags: 0, body: Buffer.alloc(16) };
-  const a = await rejects(sock.request(req, 'failed to get link "a"'));
+  const a = await rejection<NodeJS.ErrnoException>(sock.request(req, 'failed to get link "a"'));
   assert.equal([a.message, a.code, a.errno, a.syscall], ['failed to get link "a": no buffer space available', 'ENOBUFS', -105, 'recv']);
-  const b = await rejects(sock.request(req, 'failed to get link "b"'));
+  const b = await rejection<NodeJS.ErrnoException>(sock.request(req, 'failed to get link "b"'));
   assert.equal([b.message, b.code, b.errno], ['failed to get link "b": no answer from the kernel in time', 'ETIMEDOUT', -110]);
-  const c = await rejects(sock.request(req, 'failed to list links'));
+  const c = await rejection<NodeJS.ErrnoException>(sock.request(req, 'failed to list links'));
   assert.equal([c.message, c.code], ['failed to list links: dump interrupted by concurrent changes on every attempt (NLM_F_DUMP_INTR)', 'EINTR']);
 });
 
@@ -116,7 +108,7 @@ test('offThread sends the same message through the worker-thread call, with the 
   assert.equal(await sock.request(req, 'x', { offThread: true }), []);
   assert.is(calls.offThread, 1);
   assert.equal(calls.sent[1]!.message, calls.sent[0]!.message);
-  const e = await rejects(sock.request(req, 'failed to delete link "eth0"', { offThread: true }));
+  const e = await rejection<NodeJS.ErrnoException>(sock.request(req, 'failed to delete link "eth0"', { offThread: true }));
   assert.equal([e.code, e.message], ['ENODEV', 'failed to delete link "eth0": no such device']);
 });
 
@@ -129,7 +121,7 @@ test('opening names its failure; close closes once, and a request after it reach
   sock.close();
   assert.equal(c.closed, [52]);
   c.answers.push(Object.assign(new Error('EBADF: bad file descriptor, sendto'), { code: 'EBADF', errno: -9, syscall: 'sendto' }));
-  const e = await rejects(sock.request({ type: 18, flags: 0, body: Buffer.alloc(16) }, 'late'));
+  const e = await rejection<NodeJS.ErrnoException>(sock.request({ type: 18, flags: 0, body: Buffer.alloc(16) }, 'late'));
   assert.equal([c.sent[0]?.fd, e.message], [-1, 'late: bad file descriptor']);
 });
 

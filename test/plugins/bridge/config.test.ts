@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { collectVlanTrunk, parseBridgeConf } from '../../../plugins/bridge/config.ts';
-import { throwsCni } from '../../helpers/assert-cni.ts';
+import { throwsCni } from '../../helpers/assert.ts';
 
 const base = { cniVersion: '1.0.0', name: 'net', type: 'bridge' };
 const parse = (extra: object, args = '', command: 'ADD' | 'DEL' | 'CHECK' | 'GC' = 'ADD') => parseBridgeConf({ ...base, ...extra }, args, command);

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ToolError } from '../../../lib/firewall/run.ts';
 import { add } from '../../../plugins/portmap/add.ts';
-import { fakes, rejection, request } from '../../helpers/portmap-fakes.ts';
+import { fakes, request } from '../../helpers/portmap-fakes.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 test('add: one forward per container address, route_localnet for the v4 one, then the flush per family', async () => {
   const f = fakes();

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withForwarder } from '../../../plugins/portmap/backend.ts';
 import { forwardSpec } from '../../../plugins/portmap/spec.ts';
-import { fakes, rejection, request, type Fakes } from '../../helpers/portmap-fakes.ts';
+import { fakes, request, type Fakes } from '../../helpers/portmap-fakes.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 /** Forwards the v4 address of a request with these config keys. */
 function ADD(f: Fakes, conf: Record<string, unknown>): Promise<void> {

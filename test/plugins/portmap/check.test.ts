@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { check } from '../../../plugins/portmap/check.ts';
-import { fakes, rejection, request } from '../../helpers/portmap-fakes.ts';
+import { fakes, request } from '../../helpers/portmap-fakes.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 test('check: every container address, in order', async () => {
   const f = fakes();

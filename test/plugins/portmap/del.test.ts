@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { del } from '../../../plugins/portmap/del.ts';
-import { fakes, rejection, request } from '../../helpers/portmap-fakes.ts';
+import { fakes, request } from '../../helpers/portmap-fakes.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 test('del: without a previous result, both families and no address', async () => {
   const f = fakes();

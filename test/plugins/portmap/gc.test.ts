@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gc } from '../../../plugins/portmap/gc.ts';
-import { fakes, rejection, request } from '../../helpers/portmap-fakes.ts';
+import { fakes, request } from '../../helpers/portmap-fakes.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 const valid = { 'cni.dev/valid-attachments': [{ containerID: 'c1', ifname: 'eth0' }, { containerID: 'c2', ifname: 'net1' }] };
 

@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { status } from '../../../plugins/portmap/status.ts';
-import { fakes, rejection, request } from '../../helpers/portmap-fakes.ts';
+import { fakes, request } from '../../helpers/portmap-fakes.ts';
+import { rejection } from '../../helpers/assert.ts';
 
 test('status: a configured backend that is usable, asked alone', async () => {
   for (const backend of ['iptables', 'nftables'] as const) {

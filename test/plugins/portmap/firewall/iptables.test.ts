@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import type { Family } from '../../../../lib/ip/index.ts';
 import { eachFamily } from '../../../../plugins/portmap/firewall/iptables.ts';
 import type { Teardown } from '../../../../plugins/portmap/firewall/types.ts';
-import { rejection } from '../../../helpers/portmap-fakes.ts';
+import {  } from '../../../helpers/portmap-fakes.ts';
+import { rejection } from '../../../helpers/assert.ts';
 
 const V4 = { family: 4, address: '10.0.0.2', cidr: '10.0.0.2/24' } as const;
 const t = (ips: Teardown['ips'], families: readonly Family[]): Teardown => ({

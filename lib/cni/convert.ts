@@ -8,7 +8,7 @@
 
 import { formatIP, formatIPWithPrefix, parseIP, parseIPWithPrefix, type Family } from '../ip/index.ts';
 import { Code, CniError } from './errors.ts';
-import { goField, goList, goQuote } from './go.ts';
+import { goFold, goList, goQuote } from './go.ts';
 import { isDNSEmpty, type DNS, type IPConfig, type Interface, type Result, type Route } from './result.ts';
 import { CURRENT_VERSION, isSupported, resultFormatOf, type ResultFormat, type SpecVersion } from './version.ts';
 
@@ -280,7 +280,7 @@ function wireIP(text: string | undefined): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading JSON the way Go's encoding/json fills a struct: keys match by Go's fold (goField), the
+// Reading JSON the way Go's encoding/json fills a struct: keys match by Go's fold (goFold), the
 // last match wins, unknown keys are ignored, null leaves a field as it was, a wrong type is an error.
 
 /** `sorted`: the JSON went through a Go map on the way, so keys are seen in sorted order. */
@@ -289,10 +289,17 @@ type Fields = (name: string) => unknown;
 
 function fields(d: Decoder, raw: unknown, path: string): Fields {
   if (!isObject(raw)) throw decodingError(mismatch(path, raw, 'object'));
-  // null is a no-op for Go on a field that is already set (e.g. `"cniVersion": null` after an
-  // injected "CNIVersion"); Go would reset list and pointer fields, seen only with duplicate keys.
-  const obj = d.sorted ? Object.fromEntries(Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : raw;
-  return (name) => goField(obj, name);
+  const entries = Object.entries(raw);
+  if (d.sorted) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Folded once per object: a result is read field by field, and goField would fold every key each time.
+  const byName = new Map<string, unknown>();
+  for (const [key, value] of entries) {
+    // null is a no-op for Go on a field that is already set (e.g. `"cniVersion": null` after an
+    // injected "CNIVersion"); Go would reset list and pointer fields, seen only with duplicate keys.
+    const name = goFold(key);
+    if (value !== null || !byName.has(name)) byName.set(name, value);
+  }
+  return (name) => byName.get(goFold(name));
 }
 
 function str(v: unknown, path: string): string | undefined {

@@ -7,10 +7,13 @@
  * sign matches "k". A character whose JS case mapping is not one character (Go's is) stays as is.
  */
 export const goFold = (key: string): string =>
-  Array.from(key, (c) => {
-    const f = c.toLowerCase().toUpperCase();
-    return f.length === c.length ? f : c;
-  }).join('');
+  // ASCII, nearly every key: upper(lower(c)) is upper(c), without a string per character.
+  /^[\x00-\x7f]*$/.test(key)
+    ? key.toUpperCase()
+    : Array.from(key, (c) => {
+        const f = c.toLowerCase().toUpperCase();
+        return f.length === c.length ? f : c;
+      }).join('');
 
 /**
  * One field of a JSON object as encoding/json fills a struct field: keys match by goFold, the last

@@ -15,8 +15,18 @@ export interface BackendImpl {
   usable(): Promise<boolean>;
 }
 
-/** One feature's implementation per backend, each loaded only when it is used. */
-export type Backends<F extends BackendImpl> = { readonly [B in Backend]: () => Promise<F> };
+/** One feature's implementation per backend: at hand, or loaded only when it is used. */
+export type Backends<F extends BackendImpl> = { readonly [B in Backend]: () => F | Promise<F> };
+
+/**
+ * `op` on backend `b`'s implementation, called synchronously when the implementation is at hand:
+ * a verb that starts a firewall tool and goes on with netlink work meanwhile must not have the
+ * tool's start wait for a later tick.
+ */
+function onImpl<F extends BackendImpl, T>(r: Backends<F>, b: Backend, op: (f: F) => Promise<T>): Promise<T> {
+  const f = r[b]();
+  return f instanceof Promise ? f.then(op) : op(f);
+}
 
 let iptables: Promise<boolean> | undefined;
 let nftables: Promise<boolean> | undefined;
@@ -58,7 +68,7 @@ export async function withBackend<T>(configured: Backend | undefined, op: (b: Ba
 
 /** ADD and CHECK: `op` on the implementation of the configured backend, else of the default one. */
 export const withChosen = <F extends BackendImpl, T>(r: Backends<F>, configured: Backend | undefined, op: (f: F) => Promise<T>): Promise<T> =>
-  withBackend(configured, async (b) => op(await r[b]()), probesOf(r));
+  withBackend(configured, (b) => onImpl(r, b, op), probesOf(r));
 
 /** The reference's default when a choice must be made before trying: iptables unless it is
  *  unusable and nftables is usable. */
@@ -76,7 +86,7 @@ export async function defaultBackend<F extends BackendImpl>(r: Backends<F>): Pro
  */
 export async function onEveryBackend<F extends BackendImpl>(r: Backends<F>, op: (f: F) => Promise<void>): Promise<void> {
   const probes = probesOf(r);
-  const settled = await Promise.allSettled(BACKENDS.map(async (b) => op(await r[b]())));
+  const settled = await Promise.allSettled(BACKENDS.map((b) => onImpl(r, b, op)));
   const errors: unknown[] = [];
   for (const [i, s] of settled.entries()) if (s.status === 'rejected' && (await probes[BACKENDS[i]!]())) errors.push(s.reason);
   if (errors.length > 0) throw combineErrors(errors);

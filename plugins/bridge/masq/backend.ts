@@ -1,8 +1,11 @@
-// ipMasq as one interface with an implementation per firewall backend, each module loaded only
-// when a verb uses it: adding a backend is one module and one line in MASQ_BACKENDS. Verbs reach
-// them through lib/firewall/backend.ts (the chosen one, every one), never by name.
+// ipMasq as one interface with an implementation per firewall backend: adding a backend is one
+// module and one line in MASQ_BACKENDS. Verbs reach them through lib/firewall/backend.ts (the
+// chosen one, every one), never by name. Both are loaded with this module, not on first use: an
+// import on first use delays the firewall tool's start, which is the verb's critical path.
 import type { Attachment, AttachmentRef } from '../../../lib/cni/attachment.ts';
 import type { Backends } from '../../../lib/firewall/backend.ts';
+import { iptablesMasq } from './iptables.ts';
+import { nftMasq } from './nft.ts';
 import type { MasqAddress } from './iptables-plan.ts';
 
 export type { MasqAddress } from './iptables-plan.ts';
@@ -20,6 +23,6 @@ export interface MasqBackend {
 }
 
 export const MASQ_BACKENDS: Backends<MasqBackend> = {
-  iptables: async () => (await import('./iptables.ts')).iptablesMasq,
-  nftables: async () => (await import('./nft.ts')).nftMasq,
+  iptables: () => iptablesMasq,
+  nftables: () => nftMasq,
 };

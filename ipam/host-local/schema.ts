@@ -17,6 +17,7 @@ export type RouteWire = Partial<Route>;
 /** The `ipam` object; the legacy single range sits directly in it (Go embeds *Range). */
 export interface IpamWire extends RangeWire {
   type: string;
+  name?: string;
   routes?: RouteWire[];
   dataDir?: string;
   resolvConf?: string;
@@ -55,6 +56,7 @@ export const hostLocalSchema: JSONSchemaType<HostLocalWire> = {
       properties: {
         ...rangeProps,
         type: { type: 'string', default: '' },
+        name: optString,
         routes: { type: 'array', nullable: true, items: routeSchema },
         dataDir: optString,
         resolvConf: optString,

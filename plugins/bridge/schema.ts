@@ -1,8 +1,7 @@
 // The bridge configuration as it arrives on stdin (the reference's bridge NetConf): the wire
 // shape only. config.ts checks what a schema cannot say with the reference's own messages.
 import type { JSONSchemaType } from 'ajv';
-import type { DNS } from '../../lib/cni/result.ts';
-import { commonProperties, dnsSchema, ipamRefSchema, type CommonConf } from '../../lib/config/schemas/netconf.ts';
+import { pluginNetConfProperties, type PluginNetConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface VlanTrunkWire {
   minID?: number;
@@ -10,7 +9,7 @@ export interface VlanTrunkWire {
   id?: number;
 }
 
-export interface BridgeWire extends CommonConf {
+export interface BridgeWire extends PluginNetConf {
   bridge?: string;
   isGateway?: boolean;
   isDefaultGateway?: boolean;
@@ -27,8 +26,6 @@ export interface BridgeWire extends CommonConf {
   enabledad?: boolean;
   disableContainerInterface?: boolean;
   portIsolation?: boolean;
-  ipam?: { type: string };
-  dns?: DNS;
   runtimeConfig?: { mac?: string };
   args?: { cni?: { mac?: string } };
 }
@@ -40,7 +37,7 @@ const optString = { type: 'string', nullable: true } as const;
 export const bridgeSchema: JSONSchemaType<BridgeWire> = {
   type: 'object',
   properties: {
-    ...commonProperties,
+    ...pluginNetConfProperties,
     bridge: optString,
     isGateway: optBool,
     isDefaultGateway: optBool,
@@ -61,8 +58,6 @@ export const bridgeSchema: JSONSchemaType<BridgeWire> = {
     enabledad: optBool,
     disableContainerInterface: optBool,
     portIsolation: optBool,
-    ipam: ipamRefSchema,
-    dns: { ...dnsSchema, nullable: true },
     runtimeConfig: { type: 'object', nullable: true, properties: { mac: optString }, required: [] },
     args: {
       type: 'object',

@@ -1,7 +1,7 @@
 // The portmap configuration as it arrives on stdin (the reference's PortMapConf): the wire shape
 // only. config.ts checks it and turns it into the canonical PortmapConfig.
 import type { JSONSchemaType } from 'ajv';
-import { commonProperties, type CommonConf } from '../../lib/config/schemas/netconf.ts';
+import { pluginNetConfProperties, type PluginNetConf } from '../../lib/config/schemas/netconf.ts';
 
 export interface PortMapEntryWire {
   hostPort: number;
@@ -10,7 +10,7 @@ export interface PortMapEntryWire {
   hostIP?: string;
 }
 
-export interface PortmapWire extends CommonConf {
+export interface PortmapWire extends PluginNetConf {
   backend?: string;
   snat?: boolean;
   masqAll?: boolean;
@@ -39,7 +39,7 @@ const entrySchema: JSONSchemaType<PortMapEntryWire> = {
 export const portmapSchema: JSONSchemaType<PortmapWire> = {
   type: 'object',
   properties: {
-    ...commonProperties,
+    ...pluginNetConfProperties,
     backend: optString,
     snat: { type: 'boolean', nullable: true },
     masqAll: { type: 'boolean', nullable: true },

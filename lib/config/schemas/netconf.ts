@@ -14,10 +14,14 @@ export interface CommonConf {
   'cni.dev/attachments'?: AttachmentRef[];
 }
 
-export interface NetConf extends CommonConf {
+/** The reference's types.NetConf, which bridge and portmap embed (host-local declares its own). */
+export interface PluginNetConf extends CommonConf {
   capabilities?: Record<string, boolean>;
   ipam?: { type: string };
   dns?: DNS;
+}
+
+export interface NetConf extends PluginNetConf {
   runtimeConfig?: Record<string, unknown>;
   args?: Record<string, unknown>;
 }
@@ -66,13 +70,18 @@ export const commonProperties = {
   'cni.dev/attachments': attachmentsSchema,
 } as const;
 
+/** The schema of PluginNetConf's fields. Go leaves a capability given as null false: null passes. */
+export const pluginNetConfProperties = {
+  ...commonProperties,
+  capabilities: { type: 'object', nullable: true, required: [] as never[], additionalProperties: { type: 'boolean', nullable: true } },
+  ipam: ipamRefSchema,
+  dns: { ...dnsSchema, nullable: true },
+} as const;
+
 export const netConfSchema: JSONSchemaType<NetConf> = {
   type: 'object',
   properties: {
-    ...commonProperties,
-    capabilities: { type: 'object', nullable: true, required: [], additionalProperties: { type: 'boolean' } },
-    ipam: ipamRefSchema,
-    dns: { ...dnsSchema, nullable: true },
+    ...pluginNetConfProperties,
     runtimeConfig: { type: 'object', nullable: true, required: [] },
     args: { type: 'object', nullable: true, required: [] },
   },

@@ -121,4 +121,15 @@ test('loadConfig: gateway .254 without rangeStart keeps .1 allocatable', () => {
   assert.is(rangeSetString(c.rangeSets[0]!), '10.0.0.1-10.0.0.254');
 });
 
+test('loadConfig refuses the fields Go declares when of a wrong shape, naming them', () => {
+  const refused = (raw: unknown, msg: string): void => {
+    const e = err(raw);
+    assert.is(e.code, 7);
+    assert.is(e.message, `invalid host-local config: ${msg}`);
+  };
+  refused(net([]), 'field "ipam" must be object, got []');
+  refused(net({ type: 'host-local', subnet: '10.1.2.0/24', name: 5 }), 'field "ipam.name" must be string, got 5');
+  refused(net({ type: 'host-local', subnet: '10.1.2.0/24' }, { runtimeConfig: 5 }), 'field "runtimeConfig" must be object, got 5');
+});
+
 test.run();

@@ -121,4 +121,18 @@ test('validAttachments prefers the spec key and falls back to the legacy one', (
   assert.equal(validAttachments(decodeConfig({ name: 'n' }, netConfSpec)), []);
 });
 
+test('the generated netconf validator refuses a common field of the wrong shape, naming it', () => {
+  const refused = (raw: object, msg: string): void =>
+    assert.throws(() => decodeConfig({ name: 'n', ...raw }, netConfSpec), (e: CniError) => e.code === 7 && e.message === `invalid network config: ${msg}`);
+  refused({ dns: 'x' }, 'field "dns" must be object, got "x"');
+  refused({ dns: { nameservers: 'a' } }, 'field "dns.nameservers" must be array, got "a"');
+  refused({ capabilities: { portMappings: 'yes' } }, 'field "capabilities.portMappings" must be boolean, got "yes"');
+  refused({ ipam: [] }, 'field "ipam" must be object, got []');
+  refused({ runtimeConfig: 5 }, 'field "runtimeConfig" must be object, got 5');
+  refused({ prevResult: 'x' }, 'field "prevResult" must be object, got "x"');
+  refused({ type: 5 }, 'field "type" must be string, got 5');
+  // Go stores a null capability as false.
+  assert.equal(decodeConfig({ name: 'n', capabilities: { portMappings: null } }, netConfSpec).capabilities, { portMappings: null });
+});
+
 test.run();

@@ -99,4 +99,11 @@ test('parseBridgeConf: GC reads both attachment keys', () => {
   assert.equal(parse({ cniVersion: '1.1.0', 'cni.dev/valid-attachments': att }, '', 'GC').validAttachments, want);
 });
 
+test('parseBridgeConf refuses the common NetConf fields of a wrong shape with code 7, naming the field', () => {
+  throwsCni(() => parse({ dns: 'x' }), 7, 'invalid bridge config: field "dns" must be object, got "x"');
+  throwsCni(() => parse({ capabilities: { portMappings: 'yes' } }), 7, 'invalid bridge config: field "capabilities.portMappings" must be boolean, got "yes"');
+  throwsCni(() => parse({ ipam: [] }), 7, 'invalid bridge config: field "ipam" must be object, got []');
+  throwsCni(() => parse({ args: 5 }), 7, 'invalid bridge config: field "args" must be object, got 5');
+});
+
 test.run();

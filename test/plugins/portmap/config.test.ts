@@ -114,4 +114,13 @@ test('plugin.parseConfig: ADD and DEL errors carry the reference prefix, CHECK e
   assert.throws(() => plugin.parseConfig(raw, env('CHECK'), 'CHECK'), /^Invalid host port number: 0$/);
 });
 
+test('loadConfig refuses the common NetConf fields of a wrong shape, naming the field', () => {
+  fails({ ...base, capabilities: { portMappings: 'yes' } }, 'invalid portmap config: field "capabilities.portMappings" must be boolean, got "yes"');
+  fails({ ...base, ipam: [] }, 'invalid portmap config: field "ipam" must be object, got []');
+  fails({ ...base, dns: { search: [1] } }, 'invalid portmap config: field "dns.search[0]" must be string, got 1');
+  fails({ ...base, runtimeConfig: 5 }, 'invalid portmap config: field "runtimeConfig" must be object, got 5');
+  // PortMapConf declares no args: Go ignores them.
+  assert.ok(loadConfig({ ...base, args: 5 }, 'eth0'));
+});
+
 test.run();

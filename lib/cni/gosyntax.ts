@@ -134,11 +134,47 @@ export function goSyntaxError(bytes: Uint8Array): string | undefined {
   return state === endTop ? undefined : 'unexpected end of JSON input';
 }
 
-/** JSON.parse of UTF-8 bytes whose SyntaxError carries Go's message. */
+// Go refuses more nesting than this even in valid JSON; an input shorter than it cannot nest deeper,
+// and one with fewer opening brackets neither, so the scanner runs only on what might.
+function mayNestTooDeep(bytes: Uint8Array): boolean {
+  if (bytes.length <= MAX_DEPTH) return false;
+  let opens = 0;
+  for (const c of bytes) if ((c === 0x5b || c === 0x7b) && ++opens > MAX_DEPTH) return true;
+  return false;
+}
+
+// JSON.parse reads 80.0 and 1e3 as whole numbers, which Go's int fields refuse. Their spelling is
+// kept per holder object and key, the only identity a number has, for the decoder to consult.
+const fractions = new WeakMap<object, Map<string, string>>();
+
+/** How the whole number at `holder[key]` was written, when it had a fraction or an exponent. */
+export const fractionAt = (holder: object, key: string): string | undefined => fractions.get(holder)?.get(key);
+
+function noteFraction(this: object, key: string, value: unknown, context?: { source?: string }): unknown {
+  const source = context?.source;
+  if (typeof value === 'number' && Number.isInteger(value) && source !== undefined && /[.eE]/.test(source)) {
+    const seen = fractions.get(this) ?? new Map<string, string>();
+    seen.set(key, source);
+    fractions.set(this, seen);
+  }
+  return value;
+}
+
+// A number with a fraction or an exponent in value position; a match inside a string costs only a
+// reviver pass. Most configs have none, and JSON.parse without a reviver is several times faster.
+const MAYBE_FRACTION = /[:,[]\s*-?\d+[.eE]/;
+
+/** JSON.parse of UTF-8 bytes whose SyntaxError carries Go's message, refusing Go's too-deep nesting. */
 export function parseJsonAsGo(bytes: Buffer): unknown {
+  const deepError = mayNestTooDeep(bytes) ? goSyntaxError(bytes) : undefined;
+  if (deepError !== undefined) throw new SyntaxError(deepError);
+  const text = bytes.toString('utf8');
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return MAYBE_FRACTION.test(text) ? JSON.parse(text, noteFraction) : JSON.parse(text);
   } catch (err) {
+    // The reviver recurses where JSON.parse does not: thousands of levels, all Go allows, overflow
+    // the stack. Such a document is decoded without the fraction check.
+    if (err instanceof RangeError) return JSON.parse(text);
     throw new SyntaxError(goSyntaxError(bytes) ?? (err as Error).message);
   }
 }

@@ -2,7 +2,7 @@
 // validator generated at build time from the same schema. Errors are CNI code 7 naming the field.
 import type { ErrorObject, JSONSchemaType } from 'ajv';
 import { invalidConfig } from '../cni/errors.ts';
-import { foldKeys, type SchemaNode } from './fold.ts';
+import { foldKeys, FractionError, type SchemaNode } from './fold.ts';
 
 /** The shape of an ajv standalone validator: it fills defaults in place and records its errors. */
 export interface Validator {
@@ -23,11 +23,15 @@ const pointerParts = (pointer: string): string[] =>
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 
+/** `ipam.ranges[0][1].subnet` from the keys and indexes ['ipam', 'ranges', '0', '1', 'subnet']. */
+const fieldPath = (parts: readonly string[]): string =>
+  parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+
 /** `ipam.ranges[0][1].subnet` from ajv's JSON pointer `/ipam/ranges/0/1/subnet`. */
 export function fieldName(pointer: string, extra?: string): string {
   const parts = pointerParts(pointer);
   if (extra !== undefined) parts.push(extra);
-  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+  return fieldPath(parts);
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
@@ -51,7 +55,13 @@ export function describeError(e: ErrorObject, data: unknown): string {
  * `what` prefixes the message, e.g. "bridge config".
  */
 export function decodeConfig<T>(raw: unknown, spec: ConfigSpec<T>, what = 'network config'): T {
-  const data = foldKeys(raw, spec.schema as SchemaNode);
+  let data: unknown;
+  try {
+    data = foldKeys(raw, spec.schema as SchemaNode);
+  } catch (err) {
+    if (!(err instanceof FractionError)) throw err;
+    throw invalidConfig(`invalid ${what}: field "${fieldPath(err.path)}" must be integer, got ${err.source}`);
+  }
   if (!spec.validate(data)) {
     const err = spec.validate.errors?.[0];
     throw invalidConfig(`invalid ${what}: ${err ? describeError(err, data) : 'rejected'}`);

@@ -1,7 +1,9 @@
 // Go's encoding/json matches object keys to struct fields by its fold (an exact match first),
 // leaves a field at its default when the value is null, and keeps map keys as they are.
-// This rewrites a parsed JSON value into that shape, guided by the schema the validator uses.
+// This rewrites a parsed JSON value into that shape, guided by the schema the validator uses, and
+// refuses what the validator cannot see: a whole number written as 80.0 or 1e3 for an int field.
 import { goFold } from '../cni/go.ts';
+import { fractionAt } from '../cni/gosyntax.ts';
 
 export interface SchemaNode {
   readonly type?: string | readonly string[];
@@ -10,6 +12,17 @@ export interface SchemaNode {
   readonly items?: SchemaNode;
   readonly $ref?: string;
   readonly definitions?: Readonly<Record<string, SchemaNode>>;
+}
+
+/** A number Go's int field refuses; `path` holds the keys and indexes down to it. */
+export class FractionError extends Error {
+  readonly path: readonly string[];
+  readonly source: string;
+  constructor(path: readonly string[], source: string) {
+    super(`${source} is not an integer`);
+    this.path = path;
+    this.source = source;
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,16 +40,21 @@ function fieldFor(key: string, props: Readonly<Record<string, SchemaNode>>, fold
   return Object.hasOwn(props, key) ? key : folded.get(goFold(key));
 }
 
+const isInteger = (node: SchemaNode): boolean => (Array.isArray(node.type) ? node.type.includes('integer') : node.type === 'integer');
+
 /** Returns a copy of `value` with struct keys renamed to the schema's spelling and null fields dropped. */
-export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = schema): unknown {
+export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = schema, path: string[] = []): unknown {
   const node = resolve(schema, root);
-  if (Array.isArray(value)) return node.items ? value.map((v) => foldKeys(v, node.items!, root)) : value;
+  if (Array.isArray(value)) {
+    const items = node.items;
+    return items ? value.map((v, i) => foldMember(value, String(i), String(i), v, items, root, path)) : value;
+  }
   if (!isObject(value)) return value;
   const props = node.properties;
   const extra = typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
   if (!props) {
     if (!extra) return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldKeys(v, extra, root)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldMember(value, k, k, v, extra, root, path)]));
   }
   const folded = new Map<string, string>();
   for (const name of Object.keys(props)) if (!folded.has(goFold(name))) folded.set(goFold(name), name);
@@ -44,14 +62,24 @@ export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = 
   for (const [key, v] of Object.entries(value)) {
     const field = fieldFor(key, props, folded);
     if (field === undefined) {
-      out[key] = extra ? foldKeys(v, extra, root) : v;
+      out[key] = extra ? foldMember(value, key, key, v, extra, root, path) : v;
       continue;
     }
     if (v === null) {
       delete out[field];
       continue;
     }
-    out[field] = foldKeys(v, props[field]!, root);
+    out[field] = foldMember(value, key, field, v, props[field]!, root, path);
   }
+  return out;
+}
+
+/** Folds `holder[key]`, which the schema calls `field`; `path` is a stack shared down the walk. */
+function foldMember(holder: object, key: string, field: string, v: unknown, schema: SchemaNode, root: SchemaNode, path: string[]): unknown {
+  path.push(field);
+  const source = typeof v === 'number' ? fractionAt(holder, key) : undefined;
+  if (source !== undefined && isInteger(resolve(schema, root))) throw new FractionError([...path], source);
+  const out = foldKeys(v, schema, root, path);
+  path.pop();
   return out;
 }

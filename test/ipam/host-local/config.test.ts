@@ -4,6 +4,7 @@ import { CniError } from '../../../lib/cni/errors.ts';
 import { formatIP } from '../../../lib/ip/index.ts';
 import { loadConfig } from '../../../ipam/host-local/config.ts';
 import { rangeSetString } from '../../../ipam/host-local/rangeset.ts';
+import { parseJsonAsGo } from '../../../lib/cni/gosyntax.ts';
 
 const net = (ipam: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ cniVersion: '1.0.0', name: 'mynet', type: 'host-local', ipam, ...extra });
 
@@ -130,6 +131,8 @@ test('loadConfig refuses the fields Go declares when of a wrong shape, naming th
   refused(net([]), 'field "ipam" must be object, got []');
   refused(net({ type: 'host-local', subnet: '10.1.2.0/24', name: 5 }), 'field "ipam.name" must be string, got 5');
   refused(net({ type: 'host-local', subnet: '10.1.2.0/24' }, { runtimeConfig: 5 }), 'field "runtimeConfig" must be object, got 5');
+  const text = '{"cniVersion":"1.0.0","name":"n","ipam":{"type":"host-local","subnet":"10.1.2.0/24","routes":[{"dst":"0.0.0.0/0","mtu":1500.0}]}}';
+  refused(parseJsonAsGo(Buffer.from(text)), 'field "ipam.routes[0].mtu" must be integer, got 1500.0');
 });
 
 test.run();

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import AjvModule, { type JSONSchemaType } from 'ajv';
 import { decodeConfig, fieldName, type ConfigSpec } from '../../../lib/config/decode.ts';
 import { foldKeys } from '../../../lib/config/fold.ts';
+import { parseJsonAsGo } from '../../../lib/cni/gosyntax.ts';
 import { validAttachments } from '../../../lib/config/schemas/netconf.ts';
 import { netConfSpec } from '../../helpers/netconf.ts';
 import type { CniError } from '../../../lib/cni/errors.ts';
@@ -119,6 +120,26 @@ test('validAttachments prefers the spec key and falls back to the legacy one', (
   assert.equal(validAttachments(decodeConfig({ name: 'n', 'cni.dev/valid-attachments': a, 'cni.dev/attachments': b }, netConfSpec)), [{ network: 'n', ...a[0]! }]);
   assert.equal(validAttachments(decodeConfig({ name: 'n', 'cni.dev/attachments': b }, netConfSpec)), [{ network: 'n', ...b[0]! }]);
   assert.equal(validAttachments(decodeConfig({ name: 'n' }, netConfSpec)), []);
+});
+
+test('decodeConfig refuses a whole number written with a fraction or an exponent where Go has an int', () => {
+  const raw = (text: string): unknown => parseJsonAsGo(Buffer.from(text));
+  const err = decodeError(raw('{"mtu": 1500.0}'));
+  assert.is(err.code, 7);
+  assert.is(err.message, 'invalid sample config: field "mtu" must be integer, got 1500.0');
+  assert.is(decodeError(raw('{"MTU":1e3}')).message, 'invalid sample config: field "mtu" must be integer, got 1e3');
+  assert.equal(decodeConfig(raw('{"mtu":1500,"labels":{"a":"1.0"},"other":2.0,"ranges":[[{"subnet":"10.0.0.0/24"}]]}'), sample).mtu, 1500);
+});
+
+test('decodeConfig names the path to a fraction inside arrays', () => {
+  const spec: ConfigSpec<{ list: { n: number }[] }> = {
+    schema: { type: 'object', properties: { list: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } } }, required: ['list'] },
+    validate: () => true,
+  };
+  assert.throws(
+    () => decodeConfig(parseJsonAsGo(Buffer.from('{"list":[{"n":1},{"N":2.00}]}')), spec, 'list config'),
+    (e: CniError) => e.code === 7 && e.message === 'invalid list config: field "list[1].n" must be integer, got 2.00',
+  );
 });
 
 test('the generated netconf validator refuses a common field of the wrong shape, naming it', () => {

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { collectVlanTrunk, parseBridgeConf } from '../../../plugins/bridge/config.ts';
 import { throwsCni } from '../../helpers/assert.ts';
+import { parseJsonAsGo } from '../../../lib/cni/gosyntax.ts';
 
 const base = { cniVersion: '1.0.0', name: 'net', type: 'bridge' };
 const parse = (extra: object, args = '', command: 'ADD' | 'DEL' | 'CHECK' | 'GC' = 'ADD') => parseBridgeConf({ ...base, ...extra }, args, command);
@@ -104,6 +105,14 @@ test('parseBridgeConf refuses the common NetConf fields of a wrong shape with co
   throwsCni(() => parse({ capabilities: { portMappings: 'yes' } }), 7, 'invalid bridge config: field "capabilities.portMappings" must be boolean, got "yes"');
   throwsCni(() => parse({ ipam: [] }), 7, 'invalid bridge config: field "ipam" must be object, got []');
   throwsCni(() => parse({ args: 5 }), 7, 'invalid bridge config: field "args" must be object, got 5');
+});
+
+test('parseBridgeConf refuses an int written as 1500.0 or 1e3, as Go does', () => {
+  const text = (json: string) => () => parseBridgeConf(parseJsonAsGo(Buffer.from(`{"cniVersion":"1.0.0","name":"net","type":"bridge",${json}}`)), '', 'ADD');
+  throwsCni(text('"mtu":1500.0'), 7, 'invalid bridge config: field "mtu" must be integer, got 1500.0');
+  throwsCni(text('"vlan":1e1'), 7, 'invalid bridge config: field "vlan" must be integer, got 1e1');
+  throwsCni(text('"vlanTrunk":[{"minID":1,"maxID":2.0}]'), 7, 'invalid bridge config: field "vlanTrunk[0].maxID" must be integer, got 2.0');
+  assert.is(text('"mtu":1400,"ipam":{"type":"host-local","subnet":"10.1.0.0/16"}')().mtu, 1400);
 });
 
 test.run();

@@ -4,6 +4,7 @@ import { CniError } from '../../../lib/cni/errors.ts';
 import { conditionsBackend, containerIPs, loadConfig } from '../../../plugins/portmap/config.ts';
 import { portmap as plugin } from '../../../plugins/portmap/plugin.ts';
 import type { CmdEnv } from '../../../lib/cni/env.ts';
+import { parseJsonAsGo } from '../../../lib/cni/gosyntax.ts';
 
 const base = { cniVersion: '1.0.0', name: 'test', type: 'portmap' };
 const pm = (portMappings: unknown[], extra: object = {}): object => ({ ...base, runtimeConfig: { portMappings }, ...extra });
@@ -121,6 +122,11 @@ test('loadConfig refuses the common NetConf fields of a wrong shape, naming the 
   fails({ ...base, runtimeConfig: 5 }, 'invalid portmap config: field "runtimeConfig" must be object, got 5');
   // PortMapConf declares no args: Go ignores them.
   assert.ok(loadConfig({ ...base, args: 5 }, 'eth0'));
+});
+
+test('loadConfig refuses a port written as 80.0, as Go does', () => {
+  const raw = parseJsonAsGo(Buffer.from('{"cniVersion":"1.0.0","name":"test","type":"portmap","runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80.0,"protocol":"tcp"}]}}'));
+  fails(raw, 'invalid portmap config: field "runtimeConfig.portMappings[0].containerPort" must be integer, got 80.0');
 });
 
 test.run();

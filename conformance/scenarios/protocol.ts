@@ -57,6 +57,20 @@ export const protocolScenarios: Scenario[] = [
     t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: { cniVersion: t.version, type: plugin } }), 7, 'missing network name');
     const e = t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: conf(t, { name: 'a/b' }) }), 7, 'invalid characters found in network name');
     eq(e.details, 'a/b');
+    // Valid JSON, but deeper than Go's decoder goes: refused before anything reads it.
+    const deep = `{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: deep }), 6, "error unmarshall network config: invalid character '[' exceeded max depth");
+  }),
+  // The reference answers code 999 (every plugin error that is not a *types.Error); ours is 7. Both name the field.
+  ...perPlugin('5t', 'a field of the wrong type or an int written 1500.0 is refused, naming the field', ALL_VERSIONS, async (t, plugin) => {
+    const ns = await t.netns();
+    t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: conf(t, { type: plugin, ipam: [] }) }), undefined, /\bipam\b/);
+    if (plugin === 'host-local') return;
+    const wrongCapability = conf(t, { type: plugin, capabilities: { portMappings: 'yes' } });
+    t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: wrongCapability }), undefined, /\bcapabilities\b/);
+    const fraction = `{"cniVersion":"${t.version}","name":"proto-net","type":"${plugin}","mtu":1500.0,"runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80.0,"protocol":"tcp"}]}}`;
+    const field = plugin === 'bridge' ? /\bmtu\b.*\b1500\.0\b|\b1500\.0\b.*\bmtu\b/ : /\bcontainerPort\b.*\b80\.0\b|\b80\.0\b.*\bcontainerPort\b/;
+    t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: fraction }), undefined, field);
   }),
   ...perPlugin('6', 'an unsupported cniVersion is code 1; CHECK below 0.4.0 is code 1', ALL_VERSIONS, async (t, plugin) => {
     const ns = await t.netns();

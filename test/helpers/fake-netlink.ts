@@ -125,6 +125,11 @@ class FakeNetlink implements Netlink {
     return l && this.#copy(l);
   }
 
+  async listLinks(): Promise<Link[]> {
+    this.#record('listLinks');
+    return this.kernel.links.filter((l) => l.ns === this.ns).map((l) => this.#copy(l));
+  }
+
   async createBridge(o: BridgeOptions): Promise<void> {
     this.#record('createBridge', o.name);
     if (this.kernel.find(this.ns, o.name)) throw errnoError(`failed to create bridge "${o.name}"`, EEXIST);

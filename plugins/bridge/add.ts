@@ -4,7 +4,6 @@
 // host: the bridge if it made it (and no port joined meanwhile), the gateway addresses it added,
 // the sysctls it wrote. The reference leaves all of these behind.
 import { attachmentOf } from '../../lib/cni/attachment.ts';
-import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
@@ -17,7 +16,7 @@ import { configureContainer } from './container.ts';
 import type { Deps } from './deps.ts';
 import { masqAddresses } from './firewall.ts';
 import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
-import { UndoStack } from './undo.ts';
+import { UndoStack } from '../../lib/cni/undo.ts';
 import { attachPort, createPair, setupVeth } from './veth.ts';
 
 // The reference polls after 0, 50, 500, 1000 and 1000 ms (2.55 s). The port is nearly always up
@@ -162,9 +161,7 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
     if (conf.dns) result.dns = conf.dns;
     return result;
   } catch (err) {
-    const undoErrors = await undo.unwind();
-    if (undoErrors.length === 0) throw err;
-    throw combineErrors([err, ...undoErrors]);
+    return await undo.rollback([err]);
   } finally {
     container?.close();
     host.close();

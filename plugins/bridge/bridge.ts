@@ -6,7 +6,7 @@ import { hasCode } from '../../lib/net/index.ts';
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { BridgeConfig } from './config.ts';
 import type { Deps } from './deps.ts';
-import type { UndoStack } from './undo.ts';
+import type { UndoStack } from '../../lib/cni/undo.ts';
 
 export function requireBridge(link: Link | undefined, name: string): Link {
   if (link === undefined) throw new Error(`could not lookup "${name}": Link not found`);

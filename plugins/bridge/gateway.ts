@@ -4,7 +4,7 @@ import type { IPConfig, Result, Route } from '../../lib/cni/result.ts';
 import { contains, firstAddress, formatIP, formatIPWithPrefix, nextIP, parseIPWithPrefix, prefixOf, type Family } from '../../lib/ip/index.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode } from '../../lib/net/index.ts';
-import type { UndoStack } from './undo.ts';
+import type { UndoStack } from '../../lib/cni/undo.ts';
 
 export interface Gateways {
   /** "gateway/container prefix length" per family, in IPAM order. */

@@ -4,7 +4,7 @@
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode, hostNetnsFd } from '../../lib/net/index.ts';
 import type { Deps } from './deps.ts';
-import type { UndoStack } from './undo.ts';
+import type { UndoStack } from '../../lib/cni/undo.ts';
 import { setupPortVlans, type VlanPlan } from './vlan.ts';
 
 type VethDeps = Pick<Deps, 'sysctl' | 'randomVethName'>;

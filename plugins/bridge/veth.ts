@@ -1,6 +1,7 @@
 // The veth pair: the container end made directly inside the container's namespace with the
 // host end (veth + 8 hex, which NetworkManager ignores) created straight in the host's, then the
 // host end up, on the bridge, with its port flags and VLANs.
+import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode, hostNetnsFd } from '../../lib/net/index.ts';
 import type { Deps } from './deps.ts';
@@ -34,11 +35,17 @@ export async function createPair(deps: VethDeps, inner: Netlink, host: Netlink, 
       await inner.createVeth({ name: ifname, peerName, peerNetnsFd: hostNetnsFd(), ...(mtu > 0 && { mtu }), ...(mac && { mac }) });
       return peerName;
     } catch (err) {
-      if (!hasCode(err, 'EEXIST')) throw new Error(`failed to make veth pair: ${(err as Error).message}`, { cause: err });
+      if (!hasCode(err, 'EEXIST')) {
+        const message = `failed to make veth pair: ${(err as Error).message}`;
+        // EINVAL refuses the MTU or MAC the config gave (names are checked before).
+        if (hasCode(err, 'EINVAL') && (mtu > 0 || mac !== undefined)) throw new CniError(Code.InvalidNetworkConfig, message, '', { cause: err });
+        throw new Error(message, { cause: err });
+      }
       // The kernel does not say which name was taken: only a taken random name is worth a retry.
       const taken = (await inner.findLink(ifname)) === undefined && (await host.findLink(peerName)) !== undefined;
       if (!taken || i + 1 >= NAME_ATTEMPTS) {
-        throw new Error(`container veth name (${JSON.stringify(ifname)}) peer provided (${JSON.stringify(peerName)}) already exists`, { cause: err });
+        // Unless random names kept colliding, the name the request chose is taken.
+        throw new CniError(taken ? Code.Internal : Code.InvalidNetworkConfig, `container veth name (${JSON.stringify(ifname)}) peer provided (${JSON.stringify(peerName)}) already exists`, '', { cause: err });
       }
     }
   }

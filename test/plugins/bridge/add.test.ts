@@ -72,6 +72,15 @@ test('add: an existing link that is not a bridge is refused before anything is m
   assert.equal(w.log.calls.filter((c) => UNDO_CALLS.test(c)), []);
 });
 
+test('add: a container interface name that is taken is code 7, and the bridge made for it goes', async () => {
+  const w = fakeWorld();
+  w.kernel.addLink(NETNS, { name: 'eth0', kind: 'dummy' });
+  const err = await rejection(add(bridgeRequest('ADD', L3), w.deps));
+  assert.is(err.code, 7);
+  assert.match(err.message, /^container veth name \("eth0"\) peer provided \("veth\d+"\) already exists$/);
+  assert.is(w.kernel.find(HOST, 'cni0'), undefined);
+});
+
 /** What the rollback must undo after a failed run, newest first: what was made or started. */
 function expectedUndo(w: FakeWorld, failed: string): string[] {
   const did = (re: RegExp): boolean => w.log.calls.some((c) => re.test(c));

@@ -57,7 +57,7 @@ test('add: the configured backend is used alone', async () => {
 });
 
 test('add: unconfigured, a tool failure on an unusable iptables moves to nftables', async () => {
-  const f = fakes({ usable: { iptables: false }, fail: (b) => (b === 'iptables' ? new ToolError('iptables-restore: not found', null, '') : undefined) });
+  const f = fakes({ usable: { iptables: false }, fail: (b) => (b === 'iptables' ? new ToolError('iptables-restore', 'iptables-restore: not found', null, '') : undefined) });
   await add(request('ADD'), f.deps);
   assert.ok(f.log.includes('nftables forward 10.0.0.2'));
   assert.ok(f.log.includes('nftables forward 2001:db8::2'));

@@ -10,7 +10,8 @@ import type { UndoStack } from '../../lib/cni/undo.ts';
 
 export function requireBridge(link: Link | undefined, name: string): Link {
   if (link === undefined) throw new Error(`could not lookup "${name}": Link not found`);
-  if (link.kind !== 'bridge') throw new Error(`"${name}" already exists but is not a bridge`);
+  // The name the config gave is taken by another kind of link.
+  if (link.kind !== 'bridge') throw new CniError(Code.InvalidNetworkConfig, `"${name}" already exists but is not a bridge`);
   return link;
 }
 

@@ -1,5 +1,6 @@
 // Gateways: which addresses go on the bridge (pure, from the IPAM result and the config), and
 // putting them there as the reference's ensureAddr does.
+import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { IPConfig, Result, Route } from '../../lib/cni/result.ts';
 import { contains, firstAddress, formatIP, formatIPWithPrefix, nextIP, parseIPWithPrefix, prefixOf, type Family } from '../../lib/ip/index.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
@@ -63,7 +64,8 @@ export async function ensureAddr(nl: Netlink, link: Link, family: Family, cidr: 
     const have = parseIPWithPrefix(text)!;
     const conflict = family === 4 || contains(prefixOf(have), want.ip) || contains(prefixOf(want), have.ip);
     if (!conflict) continue;
-    if (!force) throw new Error(`"${link.name}" already has an IP address different from ${wantText}`);
+    // The config's subnet conflicts with the link's address; forceAddress is the config's way out.
+    if (!force) throw new CniError(Code.InvalidNetworkConfig, `"${link.name}" already has an IP address different from ${wantText}`);
     await nl.deleteAddress(link.index, text).catch((err: Error) => {
       throw new Error(`could not remove IP address from "${link.name}": ${err.message}`, { cause: err });
     });

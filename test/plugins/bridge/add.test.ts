@@ -68,6 +68,7 @@ test('add: an existing link that is not a bridge is refused before anything is m
     assert.unreachable();
   } catch (err) {
     assert.is((err as Error).message, 'failed to create bridge "cni0": "cni0" already exists but is not a bridge');
+    assert.is((err as CniError).code, 7);
   }
   assert.equal(w.log.calls.filter((c) => UNDO_CALLS.test(c)), []);
 });

@@ -187,6 +187,7 @@ l3('28 + 39: a conflicting gateway address fails and releases the IP; forceAddre
   const c = conf(w, { isGateway: true }, { subnet: '10.1.0.0/16' });
   const e = fails(run(w, { command: 'ADD', ctr, stdin: c }));
   assert.is(e.msg, 'failed to set bridge addr: "cnibr0" already has an IP address different from 10.1.0.1/16');
+  assert.is(e.code, 7);
   assert.equal(ipFiles(w), []);
   assert.is(tryInNetns(ctr, 'ip', 'link', 'show', 'eth0').code, 1);
   assert.is(links(w.host).length, 2);

@@ -94,7 +94,7 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
   let container: Netlink | undefined;
   let masq: Promise<void> | undefined;
   try {
-    const br = await ensureBridge(deps, host, conf, undo);
+    const bridge = await ensureBridge(deps, host, conf, undo);
     container = await deps.openNetlink(req.netns);
     const mac = containerMac(conf);
     const pair = await setupVeth(
@@ -105,13 +105,15 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
         ifname: req.ifname,
         mtu: conf.mtu,
         ...(mac && { mac }),
-        bridge: br,
+        bridge,
         hairpin: conf.hairpinMode,
         isolated: conf.portIsolation,
         vlans: conf,
       },
       undo,
+      () => ensureBridge(deps, host, conf, undo),
     );
+    const br = pair.bridge;
     const interfaces: Interface[] = [
       { name: br.name, mac: br.mac },
       { name: pair.host.name, mac: pair.host.mac },

@@ -60,8 +60,16 @@ async function ensureOnce(deps: Pick<Deps, 'sysctl'>, nl: Netlink, conf: BridgeC
   if (link === undefined) link = await nl.findLink(name);
   if (link === undefined) throw new Vanished(`could not lookup "${name}": Link not found`);
   const br = requireBridge(link, name);
+  // A bridge deleted meanwhile (by the rollback of the ADD that made it) needs no undoing.
   const undoIfFound = (what: string, fn: () => Promise<void> | void): void => {
-    if (!created) undo.push(what, fn);
+    if (created) return;
+    undo.push(what, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        if (!hasCode(err, 'ENODEV', 'ENOENT')) throw err;
+      }
+    });
   };
   if (conf.promiscMode && !br.promisc) {
     await nl.setPromisc(br.index, true).catch(vanishedIf);

@@ -25,6 +25,8 @@ export interface VethPlan {
 export interface VethPair {
   readonly host: Link;
   readonly container: Link;
+  /** The bridge the host end is on: the plan's, or the one made again when it vanished. */
+  readonly bridge: Link;
 }
 
 /** Creates `ifname` in `inner`'s namespace with a random peer in this process's namespace. */
@@ -68,11 +70,18 @@ export async function attachPort(deps: VethDeps, host: Netlink, name: string, p:
   return link;
 }
 
-export async function setupVeth(deps: VethDeps, host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack): Promise<VethPair> {
+/** `ensureBridge` is asked once more when the bridge vanished before the port joined it: the
+ *  rollback of the ADD that made it deleted it, finding no port yet. */
+export async function setupVeth(deps: VethDeps, host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack, ensureBridge: () => Promise<Link>): Promise<VethPair> {
   const peerName = await createPair(deps, container, host, p.ifname, p.mtu, p.mac);
   // Deleting the container end deletes its peer too.
   undo.push(`veth ${p.ifname}`, () => container.deleteLink(p.ifname));
   const containerLink = await container.getLink(p.ifname);
-  const hostLink = await attachPort(deps, host, peerName, p);
-  return { host: hostLink, container: containerLink };
+  try {
+    return { host: await attachPort(deps, host, peerName, p), container: containerLink, bridge: p.bridge };
+  } catch (err) {
+    if ((await host.findLink(p.bridge.index)) !== undefined) throw err;
+    const bridge = await ensureBridge();
+    return { host: await attachPort(deps, host, peerName, { ...p, bridge }), container: containerLink, bridge };
+  }
 }

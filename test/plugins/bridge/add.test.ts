@@ -171,6 +171,29 @@ test('add: a failure on a bridge made by this ADD leaves it to a concurrent ADD 
   assert.ok(w.kernel.find(HOST, 'vethother'));
 });
 
+test('add: a bridge deleted before the port joined it (its maker rolled back) is made again, and the port joins that one', async () => {
+  const w = fakeWorld();
+  const first = w.kernel.addLink(HOST, { name: 'cni0', kind: 'bridge' });
+  const deps: Deps = {
+    ...w.deps,
+    async openNetlink(netns) {
+      const nl = await w.deps.openNetlink(netns);
+      if (netns === undefined) return nl;
+      const createVeth = nl.createVeth.bind(nl);
+      nl.createVeth = async (o) => {
+        await createVeth(o);
+        w.kernel.removeLink(first);
+      };
+      return nl;
+    },
+  };
+  const result = await add(bridgeRequest('ADD', L3), deps);
+  const br = w.kernel.find(HOST, 'cni0')!;
+  assert.is.not(br.index, first.index);
+  assert.is(w.kernel.find(HOST, result.interfaces![1]!.name)!.master, br.index);
+  assert.equal(w.kernel.addresses.filter((a) => a.index === br.index).map((a) => `${a.ip}/${a.prefixLen}`), ['10.1.2.1/24']);
+});
+
 test('add: a bridge deleted under ensureBridge (its maker rolled back) is made once more', async () => {
   const w = fakeWorld();
   w.kernel.addLink(HOST, { name: 'cni0', kind: 'bridge' });

@@ -1,5 +1,6 @@
-// One error type for the whole suite: what the spec calls an "error result".
-// Anything else thrown by a verb is turned into code 999 (internal) at the edge.
+// One error type for the whole suite: what the spec calls an "error result". Anything else
+// thrown by a verb gets its code at the edge from what caused it (README.md, "Error codes"):
+// 999 (internal) only when nothing in its cause chain says more.
 
 export const Code = {
   IncompatibleVersion: 1,
@@ -13,6 +14,9 @@ export const Code = {
   TryAgainLater: 11,
   PluginNotAvailable: 50,
   LimitedConnectivity: 51,
+  // Plugin-specific (100 and above): a firewall tool that failed.
+  IptablesFailed: 100,
+  NftablesFailed: 101,
   Internal: 999,
 } as const;
 
@@ -40,10 +44,42 @@ export const invalidConfig = (msg: string, details = '', cause?: unknown): CniEr
 
 export const invalidEnv = (msg: string, details = ''): CniError => new CniError(Code.InvalidEnvironment, msg, details);
 
-/** Whatever was thrown, as a CNI error: CNI errors pass through, anything else is code 999 with its message. */
+/** An error that knows its CNI code without being a CniError (a failed tool process). */
+export interface Coded extends Error {
+  readonly cniCode: ErrorCode;
+}
+
+// A lock held, a device busy, a wait that ran out: the same request may well work later.
+const BUSY = new Set(['EAGAIN', 'EWOULDBLOCK', 'EBUSY', 'ETIMEDOUT', 'EINTR']);
+// The storage failed us, whatever the path was.
+const STORAGE = new Set(['EIO', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'ENAMETOOLONG']);
+// Node's file system calls: any errno from one of these is an I/O failure.
+const FILE_CALLS = new Set(['open', 'read', 'write', 'close', 'fsync', 'fdatasync', 'mkdir', 'rmdir', 'rename', 'unlink', 'stat', 'lstat', 'fstat', 'scandir', 'readdir', 'ftruncate', 'link', 'symlink', 'readlink', 'utime', 'futime', 'chmod', 'fchmod', 'chown', 'flock']);
+
+function codeOfOne(e: Error): ErrorCode | undefined {
+  if (e instanceof CniError) return e.code;
+  const { cniCode, code, syscall } = e as Partial<Coded> & { code?: unknown; syscall?: unknown };
+  if (typeof cniCode === 'number') return cniCode;
+  if (typeof code !== 'string') return undefined;
+  if (BUSY.has(code)) return Code.TryAgainLater;
+  if (STORAGE.has(code) || (typeof syscall === 'string' && FILE_CALLS.has(syscall))) return Code.IOFailure;
+  return undefined;
+}
+
+/** The code of the first error along the cause chain that says what went wrong; else 999. */
+export function codeOf(err: unknown): ErrorCode {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 32; e = e.cause, depth++) {
+    const code = codeOfOne(e);
+    if (code !== undefined) return code;
+  }
+  return Code.Internal;
+}
+
+/** Whatever was thrown, as a CNI error: CNI errors pass through, anything else keeps its message
+ *  and gets the code its causes give (codeOf). */
 export function toCniError(err: unknown): CniError {
   if (err instanceof CniError) return err;
-  if (err instanceof Error) return new CniError(Code.Internal, err.message, '', { cause: err });
+  if (err instanceof Error) return new CniError(codeOf(err), err.message, '', { cause: err });
   return new CniError(Code.Internal, String(err));
 }
 

@@ -90,6 +90,10 @@ export function getLinkRequest(ref: LinkRef): Request {
   return { type: RTM.GETLINK, flags: 0, body: Buffer.concat(target(ref)) };
 }
 
+export function listLinksRequest(): Request {
+  return { type: RTM.GETLINK, flags: F.DUMP, body: ifinfomsg({}) };
+}
+
 export function createBridgeRequest(o: BridgeOptions): Request {
   checkIfname(o.name);
   // Only when wanted: a kernel without bridge VLAN support refuses the attribute even as 0.

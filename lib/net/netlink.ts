@@ -16,6 +16,7 @@ import {
   createVethRequest,
   deleteLinkRequest,
   getLinkRequest,
+  listLinksRequest,
   parseLink,
 } from './links.ts';
 import { openNetns, withNetns } from './netns.ts';
@@ -33,6 +34,8 @@ export interface Netlink {
   getLink(ref: LinkRef): Promise<Link>;
   /** Like getLink, but undefined when there is no such link. */
   findLink(ref: LinkRef): Promise<Link | undefined>;
+  /** Every link of the namespace. */
+  listLinks(): Promise<Link[]>;
   createBridge(o: BridgeOptions): Promise<void>;
   /** Creates `name` here and `peerName` directly in the peer namespace. EEXIST means either
    *  name was taken: the kernel does not say which. */
@@ -100,6 +103,10 @@ class SocketNetlink implements Netlink {
       if (hasCode(err, 'ENODEV')) return undefined;
       throw err;
     }
+  }
+
+  async listLinks(): Promise<Link[]> {
+    return (await this.request(listLinksRequest(), 'failed to list links')).map(parseLink);
   }
 
   async createBridge(o: BridgeOptions): Promise<void> {

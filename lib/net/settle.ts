@@ -16,7 +16,8 @@ export async function settleAddresses(nl: Netlink, ifname: string, timeoutMs = 5
     if (!addrs.some((a) => a.tentative)) return;
     if (Date.now() > deadline) {
       if ((await nl.getLink(link.index)).operState === 'up') {
-        throw new Error(`link ${ifname} still has tentative addresses after ${timeoutMs / 1000} seconds`);
+        // Our own time limit ran out: code 11, a later try may find DAD done.
+        throw Object.assign(new Error(`link ${ifname} still has tentative addresses after ${timeoutMs / 1000} seconds`), { code: 'ETIMEDOUT' });
       }
       return;
     }

@@ -1,9 +1,9 @@
 // ADD, step by step as the reference's cmdAdd, with an undo stack: a failure after any step
 // deletes the veth, releases the IPAM reservation (also when IPAM ADD itself failed, reference
-// #29) and removes the firewall state made so far. The bridge, its gateway address and
-// forwarding are shared and stay, as in the reference.
+// #29), removes the firewall state made so far, and takes back what this ADD changed on the
+// host: the bridge if it made it (and no port joined meanwhile), the gateway addresses it added,
+// the sysctls it wrote. The reference leaves all of these behind.
 import { attachmentOf } from '../../lib/cni/attachment.ts';
-import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
 import { CURRENT_VERSION } from '../../lib/cni/version.ts';
@@ -16,7 +16,7 @@ import { configureContainer } from './container.ts';
 import type { Deps } from './deps.ts';
 import { masqAddresses } from './firewall.ts';
 import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
-import { UndoStack } from './undo.ts';
+import { UndoStack } from '../../lib/cni/undo.ts';
 import { attachPort, createPair, setupVeth } from './veth.ts';
 
 // The reference polls after 0, 50, 500, 1000 and 1000 ms (2.55 s). The port is nearly always up
@@ -35,23 +35,27 @@ async function waitPortUp(deps: Deps, nl: Netlink, name: string): Promise<Link> 
 
 const FORWARDING = { 4: 'net/ipv4/ip_forward', 6: 'net/ipv6/conf/all/forwarding' } as const;
 
-/** Written only when not already on, and never turned off again. */
-function enableForwarding(deps: Deps, family: Family): void {
+/** Written only when not already on; turned off again only by a failed ADD that turned it on. */
+function enableForwarding(deps: Deps, family: Family, undo: UndoStack): void {
   const key = FORWARDING[family];
   try {
-    if (deps.sysctl.read(key) !== '1') deps.sysctl.write(key, '1');
+    const before = deps.sysctl.read(key);
+    if (before === '1') return;
+    deps.sysctl.write(key, '1');
+    undo.push(key, () => deps.sysctl.write(key, before));
   } catch (err) {
     throw new Error(`failed to enable forwarding: ${(err as Error).message}`, { cause: err });
   }
 }
 
 /** The `<bridge>.<vlan>` gateway link: a host-side veth whose peer is an access port of the VLAN. */
-async function ensureVlanInterface(deps: Deps, nl: Netlink, br: Link, conf: BridgeConfig): Promise<Link> {
+async function ensureVlanInterface(deps: Deps, nl: Netlink, br: Link, conf: BridgeConfig, undo: UndoStack): Promise<Link> {
   const name = `${br.name}.${conf.vlan}`;
   const existing = await nl.findLink(name);
   if (existing) return existing;
   try {
     const peer = await createPair(deps, nl, nl, name, br.mtu);
+    undo.push(`vlan interface ${name}`, () => nl.deleteLink(name));
     await attachPort(deps, nl, peer, { bridge: br, hairpin: false, isolated: false, vlans: { vlan: conf.vlan, vlans: [], preserveDefaultVlan: conf.preserveDefaultVlan } });
     await nl.setUp(name);
     return await nl.getLink(name);
@@ -60,25 +64,25 @@ async function ensureVlanInterface(deps: Deps, nl: Netlink, br: Link, conf: Brid
   }
 }
 
-async function setupGateways(deps: Deps, nl: Netlink, br: Link, conf: BridgeConfig, gateways: Gateways, interfaces: Interface[]): Promise<void> {
+async function setupGateways(deps: Deps, nl: Netlink, br: Link, conf: BridgeConfig, gateways: Gateways, interfaces: Interface[], undo: UndoStack): Promise<void> {
   let vlanLink: Link | undefined;
   for (const family of [4, 6] as const) {
     for (const gw of gateways[family]) {
       if (conf.vlan !== 0) {
         if (vlanLink === undefined) {
-          vlanLink = await ensureVlanInterface(deps, nl, br, conf);
+          vlanLink = await ensureVlanInterface(deps, nl, br, conf, undo);
           interfaces.push({ name: vlanLink.name, mac: vlanLink.mac });
         }
-        await ensureAddr(nl, vlanLink, family, gw, conf.forceAddress).catch((err: Error) => {
+        await ensureAddr(nl, vlanLink, family, gw, conf.forceAddress, undo).catch((err: Error) => {
           throw new Error(`failed to set vlan interface for bridge with addr: ${err.message}`, { cause: err });
         });
       } else {
-        await ensureAddr(nl, br, family, gw, conf.forceAddress).catch((err: Error) => {
+        await ensureAddr(nl, br, family, gw, conf.forceAddress, undo).catch((err: Error) => {
           throw new Error(`failed to set bridge addr: ${err.message}`, { cause: err });
         });
       }
     }
-    if (gateways[family].length > 0) enableForwarding(deps, family);
+    if (gateways[family].length > 0) enableForwarding(deps, family, undo);
   }
 }
 
@@ -90,7 +94,7 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
   let container: Netlink | undefined;
   let masq: Promise<void> | undefined;
   try {
-    const br = await ensureBridge(deps, host, conf);
+    const bridge = await ensureBridge(deps, host, conf, undo);
     container = await deps.openNetlink(req.netns);
     const mac = containerMac(conf);
     const pair = await setupVeth(
@@ -101,13 +105,15 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
         ifname: req.ifname,
         mtu: conf.mtu,
         ...(mac && { mac }),
-        bridge: br,
+        bridge,
         hairpin: conf.hairpinMode,
         isolated: conf.portIsolation,
         vlans: conf,
       },
       undo,
+      () => ensureBridge(deps, host, conf, undo),
     );
+    const br = pair.bridge;
     const interfaces: Interface[] = [
       { name: br.name, mac: br.mac },
       { name: pair.host.name, mac: pair.host.mac },
@@ -143,7 +149,7 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
       }
       const ctr = { netns: req.netns, ifname: req.ifname, index: pair.container.index, enabledad: conf.enabledad };
       await configureContainer(deps, container, ctr, result);
-      if (conf.isGateway) await setupGateways(deps, host, br, conf, gateways, interfaces);
+      if (conf.isGateway) await setupGateways(deps, host, br, conf, gateways, interfaces, undo);
     } else if (!conf.disableContainerInterface) {
       await container.setUp(req.ifname).catch((err: Error) => {
         throw new Error(`failed to set "${req.ifname}" up: ${err.message}`, { cause: err });
@@ -157,9 +163,7 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
     if (conf.dns) result.dns = conf.dns;
     return result;
   } catch (err) {
-    const undoErrors = await undo.unwind();
-    if (undoErrors.length === 0) throw err;
-    throw combineErrors([err, ...undoErrors]);
+    return await undo.rollback([err]);
   } finally {
     container?.close();
     host.close();

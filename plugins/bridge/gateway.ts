@@ -1,9 +1,11 @@
 // Gateways: which addresses go on the bridge (pure, from the IPAM result and the config), and
 // putting them there as the reference's ensureAddr does.
+import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { IPConfig, Result, Route } from '../../lib/cni/result.ts';
 import { contains, firstAddress, formatIP, formatIPWithPrefix, nextIP, parseIPWithPrefix, prefixOf, type Family } from '../../lib/ip/index.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode } from '../../lib/net/index.ts';
+import type { UndoStack } from '../../lib/cni/undo.ts';
 
 export interface Gateways {
   /** "gateway/container prefix length" per family, in IPAM order. */
@@ -51,8 +53,9 @@ export function calcGateways(ipam: Pick<Result, 'ips' | 'routes'>, c: { isGatewa
  * Puts `cidr` on `link` unless it is there. Any other IPv4 address, or an overlapping IPv6 one,
  * is a conflict: an error, or deleted when forceAddress. Then the link's MAC is set to the value
  * it had when we looked it up, so that a bridge's MAC stops following its lowest port (cni#285).
+ * What it adds or deletes is taken back by `undo`.
  */
-export async function ensureAddr(nl: Netlink, link: Link, family: Family, cidr: string, force: boolean): Promise<void> {
+export async function ensureAddr(nl: Netlink, link: Link, family: Family, cidr: string, force: boolean, undo: UndoStack): Promise<void> {
   const want = parseIPWithPrefix(cidr)!;
   const wantText = formatIPWithPrefix(want);
   for (const a of await nl.listAddresses(link.index, family)) {
@@ -61,13 +64,16 @@ export async function ensureAddr(nl: Netlink, link: Link, family: Family, cidr: 
     const have = parseIPWithPrefix(text)!;
     const conflict = family === 4 || contains(prefixOf(have), want.ip) || contains(prefixOf(want), have.ip);
     if (!conflict) continue;
-    if (!force) throw new Error(`"${link.name}" already has an IP address different from ${wantText}`);
+    // The config's subnet conflicts with the link's address; forceAddress is the config's way out.
+    if (!force) throw new CniError(Code.InvalidNetworkConfig, `"${link.name}" already has an IP address different from ${wantText}`);
     await nl.deleteAddress(link.index, text).catch((err: Error) => {
       throw new Error(`could not remove IP address from "${link.name}": ${err.message}`, { cause: err });
     });
+    undo.push(`address ${text} of ${link.name}`, () => nl.addAddress(link.index, text));
   }
   try {
     await nl.addAddress(link.index, wantText);
+    undo.push(`address ${wantText} of ${link.name}`, () => nl.deleteAddress(link.index, wantText));
   } catch (err) {
     if (!hasCode(err, 'EEXIST')) throw new Error(`could not add IP address ${wantText} to "${link.name}": ${(err as Error).message}`, { cause: err });
   }

@@ -1,10 +1,11 @@
 // The veth pair: the container end made directly inside the container's namespace with the
 // host end (veth + 8 hex, which NetworkManager ignores) created straight in the host's, then the
 // host end up, on the bridge, with its port flags and VLANs.
+import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode, hostNetnsFd } from '../../lib/net/index.ts';
 import type { Deps } from './deps.ts';
-import type { UndoStack } from './undo.ts';
+import type { UndoStack } from '../../lib/cni/undo.ts';
 import { setupPortVlans, type VlanPlan } from './vlan.ts';
 
 type VethDeps = Pick<Deps, 'sysctl' | 'randomVethName'>;
@@ -24,6 +25,8 @@ export interface VethPlan {
 export interface VethPair {
   readonly host: Link;
   readonly container: Link;
+  /** The bridge the host end is on: the plan's, or the one made again when it vanished. */
+  readonly bridge: Link;
 }
 
 /** Creates `ifname` in `inner`'s namespace with a random peer in this process's namespace. */
@@ -34,11 +37,17 @@ export async function createPair(deps: VethDeps, inner: Netlink, host: Netlink, 
       await inner.createVeth({ name: ifname, peerName, peerNetnsFd: hostNetnsFd(), ...(mtu > 0 && { mtu }), ...(mac && { mac }) });
       return peerName;
     } catch (err) {
-      if (!hasCode(err, 'EEXIST')) throw new Error(`failed to make veth pair: ${(err as Error).message}`, { cause: err });
+      if (!hasCode(err, 'EEXIST')) {
+        const message = `failed to make veth pair: ${(err as Error).message}`;
+        // EINVAL refuses the MTU or MAC the config gave (names are checked before).
+        if (hasCode(err, 'EINVAL') && (mtu > 0 || mac !== undefined)) throw new CniError(Code.InvalidNetworkConfig, message, '', { cause: err });
+        throw new Error(message, { cause: err });
+      }
       // The kernel does not say which name was taken: only a taken random name is worth a retry.
       const taken = (await inner.findLink(ifname)) === undefined && (await host.findLink(peerName)) !== undefined;
       if (!taken || i + 1 >= NAME_ATTEMPTS) {
-        throw new Error(`container veth name (${JSON.stringify(ifname)}) peer provided (${JSON.stringify(peerName)}) already exists`, { cause: err });
+        // Unless random names kept colliding, the name the request chose is taken.
+        throw new CniError(taken ? Code.Internal : Code.InvalidNetworkConfig, `container veth name (${JSON.stringify(ifname)}) peer provided (${JSON.stringify(peerName)}) already exists`, '', { cause: err });
       }
     }
   }
@@ -61,11 +70,18 @@ export async function attachPort(deps: VethDeps, host: Netlink, name: string, p:
   return link;
 }
 
-export async function setupVeth(deps: VethDeps, host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack): Promise<VethPair> {
+/** `ensureBridge` is asked once more when the bridge vanished before the port joined it: the
+ *  rollback of the ADD that made it deleted it, finding no port yet. */
+export async function setupVeth(deps: VethDeps, host: Netlink, container: Netlink, p: VethPlan, undo: UndoStack, ensureBridge: () => Promise<Link>): Promise<VethPair> {
   const peerName = await createPair(deps, container, host, p.ifname, p.mtu, p.mac);
   // Deleting the container end deletes its peer too.
   undo.push(`veth ${p.ifname}`, () => container.deleteLink(p.ifname));
   const containerLink = await container.getLink(p.ifname);
-  const hostLink = await attachPort(deps, host, peerName, p);
-  return { host: hostLink, container: containerLink };
+  try {
+    return { host: await attachPort(deps, host, peerName, p), container: containerLink, bridge: p.bridge };
+  } catch (err) {
+    if ((await host.findLink(p.bridge.index)) !== undefined) throw err;
+    const bridge = await ensureBridge();
+    return { host: await attachPort(deps, host, peerName, { ...p, bridge }), container: containerLink, bridge };
+  }
 }

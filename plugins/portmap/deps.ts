@@ -11,8 +11,9 @@ export interface Deps {
   readonly forwarders: Backends<Forwarder>;
   /** Drops stale UDP conntrack entries for the mappings' host ports; logs a failure, never throws. */
   flushUdp(mappings: readonly PortMapping[], family: Family): Promise<void>;
-  /** Lets 127.0.0.1 be DNATed across the host link that routes to this container address. */
-  enableRouteLocalnet(containerAddress: string): Promise<void>;
+  /** Lets 127.0.0.1 be DNATed across the host link that routes to this container address;
+   *  returns how to undo that when it was off. */
+  enableRouteLocalnet(containerAddress: string): Promise<(() => void) | undefined>;
 }
 
 export const hostDeps = (): Deps => ({

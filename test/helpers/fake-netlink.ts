@@ -8,6 +8,7 @@ import { formatIP, formatPrefix, parseIPWithPrefix, prefixOf, type Family } from
 
 const ENOENT = 2;
 const EEXIST = 17;
+const EINVAL = 22;
 const ENODEV = 19;
 const EOPNOTSUPP = 95;
 
@@ -125,6 +126,11 @@ class FakeNetlink implements Netlink {
     return l && this.#copy(l);
   }
 
+  async listLinks(): Promise<Link[]> {
+    this.#record('listLinks');
+    return this.kernel.links.filter((l) => l.ns === this.ns).map((l) => this.#copy(l));
+  }
+
   async createBridge(o: BridgeOptions): Promise<void> {
     this.#record('createBridge', o.name);
     if (this.kernel.find(this.ns, o.name)) throw errnoError(`failed to create bridge "${o.name}"`, EEXIST);
@@ -155,6 +161,8 @@ class FakeNetlink implements Netlink {
 
   #change(ref: LinkRef, c: LinkChange, what: string): void {
     const l = this.#get(ref, what);
+    // One message, applied whole or refused: a master that does not exist is EINVAL.
+    if (c.master && this.kernel.find(this.ns, c.master) === undefined) throw errnoError(what, EINVAL);
     if (c.up !== undefined) {
       l.up = c.up;
       l.operState = c.up ? 'up' : 'down';

@@ -14,11 +14,14 @@ export interface FakeOptions {
   readonly usable?: Partial<Record<Backend, boolean>>;
   /** The error an operation throws, by the backend and the line it logs; none by default. */
   readonly fail?: (backend: Backend, line: string) => Error | undefined;
+  /** route_localnet cannot be written. */
+  readonly localnetFails?: boolean;
 }
 
 export interface Fakes {
   readonly deps: Deps;
-  /** Every call in order: "iptables forward 10.0.0.2", "iptables unforward 4,6", "flush 4", "localnet 10.0.0.2". */
+  /** Every call in order: "iptables forward 10.0.0.2", "iptables unforward 4,6", "flush 4", "localnet 10.0.0.2",
+   *  "localnet restored 10.0.0.2". */
   readonly log: string[];
   /** What each DEL handed its forwarder. */
   readonly teardowns: Teardown[];
@@ -62,6 +65,8 @@ export function fakes(opts: FakeOptions = {}): Fakes {
       },
       enableRouteLocalnet: async (address) => {
         log.push(`localnet ${address}`);
+        if (opts.localnetFails) throw new Error('unable to enable route_localnet: injected');
+        return () => void log.push(`localnet restored ${address}`);
       },
     },
   };

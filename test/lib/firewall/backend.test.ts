@@ -14,7 +14,7 @@ function fakeProbes(iptables: boolean, nftables: boolean) {
   return { probes, asked };
 }
 
-const toolError = (): ToolError => new ToolError('iptables-restore -w --noflush failed (exit 1): no nat table', 1, 'no nat table');
+const toolError = (): ToolError => new ToolError('iptables-restore', 'iptables-restore -w --noflush failed (exit 1): no nat table', 1, 'no nat table');
 
 /** An operation that fails with `err` on iptables and succeeds on nftables, recording its tries. */
 function op(err?: Error) {

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import type { CniError } from '../../../lib/cni/errors.ts';
 import { add } from '../../../plugins/bridge/add.ts';
 import type { Deps } from '../../../plugins/bridge/deps.ts';
+import { rejection } from '../../helpers/assert.ts';
 import { bridgeRequest, fakeWorld, L3, NETNS, type FakeWorld } from '../../helpers/bridge-deps.ts';
 import { HOST } from '../../helpers/fake-netlink.ts';
 
@@ -67,8 +68,18 @@ test('add: an existing link that is not a bridge is refused before anything is m
     assert.unreachable();
   } catch (err) {
     assert.is((err as Error).message, 'failed to create bridge "cni0": "cni0" already exists but is not a bridge');
+    assert.is((err as CniError).code, 7);
   }
   assert.equal(w.log.calls.filter((c) => UNDO_CALLS.test(c)), []);
+});
+
+test('add: a container interface name that is taken is code 7, and the bridge made for it goes', async () => {
+  const w = fakeWorld();
+  w.kernel.addLink(NETNS, { name: 'eth0', kind: 'dummy' });
+  const err = await rejection(add(bridgeRequest('ADD', L3), w.deps));
+  assert.is(err.code, 7);
+  assert.match(err.message, /^container veth name \("eth0"\) peer provided \("veth\d+"\) already exists$/);
+  assert.is(w.kernel.find(HOST, 'cni0'), undefined);
 });
 
 /** What the rollback must undo after a failed run, newest first: what was made or started. */
@@ -83,8 +94,17 @@ function expectedUndo(w: FakeWorld, failed: string): string[] {
   ];
 }
 
+/** The host's sysctls that outlive the ADD: those of links it deleted go with them. */
+const hostSysctls = (w: FakeWorld): Map<string, string> =>
+  new Map(
+    [...w.sysctls].filter(([k]) => {
+      const ifname = /^host net\/ipv[46]\/conf\/([^/]+)\//.exec(k)?.[1];
+      return k.startsWith(`${HOST} `) && (ifname === undefined || ifname === 'all' || w.kernel.find(HOST, ifname) !== undefined);
+    }),
+  );
+
 // Steps whose failure the reference ignores, and so do we.
-const TOLERATED = /^(sysctl\.write net\/ipv6\/conf\/.*\/accept_ra|sysctl\.write net\/ipv6\/conf\/eth0\/accept_dad|sysctl\.write net\/ipv4\/conf\/eth0\/arp_notify)/;
+const TOLERATED = /^(sysctl\.(read|write) net\/ipv6\/conf\/.*\/accept_ra|sysctl\.write net\/ipv6\/conf\/eth0\/accept_dad|sysctl\.write net\/ipv4\/conf\/eth0\/arp_notify)/;
 
 test('add: a failure at every step is rolled back in reverse order and returned', async () => {
   const clean = fakeWorld();
@@ -93,6 +113,7 @@ test('add: a failure at every step is rolled back in reverse order and returned'
   assert.ok(steps.length > 20, `only ${steps.length} steps`);
   for (const [i, step] of steps.entries()) {
     const w = fakeWorld();
+    const sysctlsBefore = new Map(w.sysctls);
     w.log.failAt = i;
     let error: Error | undefined;
     try {
@@ -110,7 +131,91 @@ test('add: a failure at every step is rolled back in reverse order and returned'
     assert.is(w.kernel.open, 0, `handles left open after a failure of ${step}`);
     assert.equal(w.kernel.links.filter((l) => l.kind === 'veth'), [], `a veth left after a failure of ${step}`);
     assert.equal(w.masq.iptables.rules.size + w.masq.nftables.rules.size + w.spoof.chains.size + w.reserved.size, 0, `state left after a failure of ${step}`);
+    assert.equal(w.kernel.links.filter((l) => l.ns === HOST), [], `the bridge this ADD made is left after a failure of ${step}`);
+    assert.equal(w.kernel.addresses, [], `an address left after a failure of ${step}`);
+    assert.equal(hostSysctls(w), sysctlsBefore, `sysctls not restored after a failure of ${step}`);
   }
+});
+
+test('add: a failure on a bridge that was there takes back only what this ADD changed on it', async () => {
+  const clean = fakeWorld();
+  clean.kernel.addLink(HOST, { name: 'cni0', kind: 'bridge' });
+  clean.sysctls.set(`${HOST} net/ipv6/conf/cni0/accept_ra`, '1');
+  await add(bridgeRequest('ADD', { ...L3, promiscMode: true }), clean.deps);
+  const failAt = clean.log.calls.indexOf('ctr.addRoute 10.9.0.0/16');
+  const w = fakeWorld();
+  const br = w.kernel.addLink(HOST, { name: 'cni0', kind: 'bridge' });
+  w.sysctls.set(`${HOST} net/ipv6/conf/cni0/accept_ra`, '1');
+  const before = { links: structuredClone(w.kernel.links), sysctls: new Map(w.sysctls) };
+  w.log.failAt = failAt;
+  await rejection(add(bridgeRequest('ADD', { ...L3, promiscMode: true }), w.deps));
+  assert.equal(w.kernel.links, before.links, 'the bridge is there, down and not promiscuous, as it was');
+  assert.equal(hostSysctls(w), before.sysctls);
+  assert.ok(w.kernel.find(HOST, br.index));
+});
+
+test('add: a failure on a bridge made by this ADD leaves it to a concurrent ADD that attached a port', async () => {
+  const w = fakeWorld();
+  const clean = fakeWorld();
+  await add(bridgeRequest('ADD', L3), clean.deps);
+  w.log.failAt = clean.log.calls.indexOf('ipam.ADD host-local');
+  const deps: Deps = {
+    ...w.deps,
+    async delegate(req, type, command) {
+      if (command === 'ADD') w.kernel.addLink(HOST, { name: 'vethother', kind: 'veth', master: w.kernel.find(HOST, 'cni0')!.index });
+      return w.deps.delegate(req, type, command);
+    },
+  };
+  await rejection(add(bridgeRequest('ADD', L3), deps));
+  assert.ok(w.kernel.find(HOST, 'cni0'), 'the bridge stays: it has a port');
+  assert.ok(w.kernel.find(HOST, 'vethother'));
+});
+
+test('add: a bridge deleted before the port joined it (its maker rolled back) is made again, and the port joins that one', async () => {
+  const w = fakeWorld();
+  const first = w.kernel.addLink(HOST, { name: 'cni0', kind: 'bridge' });
+  const deps: Deps = {
+    ...w.deps,
+    async openNetlink(netns) {
+      const nl = await w.deps.openNetlink(netns);
+      if (netns === undefined) return nl;
+      const createVeth = nl.createVeth.bind(nl);
+      nl.createVeth = async (o) => {
+        await createVeth(o);
+        w.kernel.removeLink(first);
+      };
+      return nl;
+    },
+  };
+  const result = await add(bridgeRequest('ADD', L3), deps);
+  const br = w.kernel.find(HOST, 'cni0')!;
+  assert.is.not(br.index, first.index);
+  assert.is(w.kernel.find(HOST, result.interfaces![1]!.name)!.master, br.index);
+  assert.equal(w.kernel.addresses.filter((a) => a.index === br.index).map((a) => `${a.ip}/${a.prefixLen}`), ['10.1.2.1/24']);
+});
+
+test('add: a bridge deleted under ensureBridge (its maker rolled back) is made once more', async () => {
+  const w = fakeWorld();
+  w.kernel.addLink(HOST, { name: 'cni0', kind: 'bridge' });
+  const first = w.kernel.find(HOST, 'cni0')!;
+  const deps: Deps = {
+    ...w.deps,
+    async openNetlink(netns) {
+      const nl = await w.deps.openNetlink(netns);
+      if (netns !== undefined) return nl;
+      let changes = 0;
+      const changeLink = nl.changeLink.bind(nl);
+      nl.changeLink = async (ref, c, what) => {
+        if (ref === first.index && changes++ === 0) w.kernel.removeLink(first);
+        return changeLink(ref, c, what);
+      };
+      return nl;
+    },
+  };
+  const result = await add(bridgeRequest('ADD', L3), deps);
+  const br = w.kernel.find(HOST, 'cni0')!;
+  assert.is.not(br.index, first.index);
+  assert.equal(result.interfaces![0], { name: 'cni0', mac: br.mac });
 });
 
 test('add: a failed rollback step is reported with the error that caused the rollback', async () => {

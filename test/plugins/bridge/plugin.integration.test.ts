@@ -187,6 +187,7 @@ l3('28 + 39: a conflicting gateway address fails and releases the IP; forceAddre
   const c = conf(w, { isGateway: true }, { subnet: '10.1.0.0/16' });
   const e = fails(run(w, { command: 'ADD', ctr, stdin: c }));
   assert.is(e.msg, 'failed to set bridge addr: "cnibr0" already has an IP address different from 10.1.0.1/16');
+  assert.is(e.code, 7);
   assert.equal(ipFiles(w), []);
   assert.is(tryInNetns(ctr, 'ip', 'link', 'show', 'eth0').code, 1);
   assert.is(links(w.host).length, 2);
@@ -335,9 +336,47 @@ l3('38: ADD where eth0 already exists fails and leaks nothing', () => {
   inNetns(ctr, 'ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0p');
   const e = fails(run(w, { command: 'ADD', ctr, stdin: conf(w, { ipMasq: true }) }));
   assert.match(e.msg, 'container veth name ("eth0") peer provided ("veth');
+  assert.is(e.code, 7);
   assert.equal(ipFiles(w), []);
-  assert.is(links(w.host).length, 2);
+  assert.equal(links(w.host).map((l: Json) => l.ifname), ['lo'], 'the bridge this ADD made is gone too');
   assert.not.match(natSave(w.host), 'CNI-');
+});
+
+/** What a failed ADD must leave as it found it on the host. */
+const hostState = (ns: Netns): unknown => ({
+  links: links(ns).map((l: Json) => [l.ifname, l.flags.includes('UP'), l.master]),
+  addrs: jsonIn(ns, 'ip', '-j', 'addr', 'show').map((l: Json) => [l.ifname, l.addr_info.map((a: Json) => `${a.local}/${a.prefixlen}`)]),
+  routes: jsonIn(ns, 'ip', '-j', 'route', 'show', 'table', 'all'),
+  forwarding: [sysctl(ns, 'net/ipv4/ip_forward'), sysctl(ns, 'net/ipv6/conf/all/forwarding')],
+});
+
+l3('a late failure after the bridge was made removes it, with its link-local address and routes', () => {
+  const w = world();
+  const ctr = makeNetns('brc');
+  const before = hostState(w.host);
+  const late: [object, object, string?][] = [
+    [{ isGateway: true }, { gateway: '-j ACCEPT' }],
+    [{ isGateway: true }, {}, 'IP=999.1.1.1'],
+    [{ isGateway: true, ipMasq: true }, { routes: [{ dst: '10.9.0.0/16', gw: '192.168.99.1' }] }],
+  ];
+  for (const [extra, ipam, args] of late) {
+    const e = fails(run(w, { command: 'ADD', ctr, stdin: conf(w, extra, ipam), ...(args && { args }) }));
+    assert.equal(hostState(w.host), before, e.msg);
+    assert.equal(ipFiles(w), []);
+  }
+});
+
+l3('a failure on a bridge that was there takes back the gateway address and forwarding this ADD turned on', () => {
+  const w = world();
+  inNetns(w.host, 'ip', 'link', 'add', 'cnibr0', 'type', 'bridge');
+  inNetns(w.host, 'ip', 'link', 'set', 'cnibr0', 'up');
+  inNetns(w.host, 'ip', 'addr', 'add', '2001:db8::5/64', 'dev', 'cnibr0', 'nodad');
+  const before = hostState(w.host);
+  const ctr = makeNetns('brc');
+  const ipam = { subnet: undefined, ranges: [[{ subnet: '10.1.2.0/24' }], [{ subnet: '2001:db8::/64' }]] };
+  const e = fails(run(w, { command: 'ADD', ctr, stdin: conf(w, { isGateway: true }, ipam) }));
+  assert.match(e.msg, 'already has an IP address different from 2001:db8::1/64');
+  assert.equal(hostState(w.host), before);
 });
 
 l3('39: a failure after IPAM and firewall rolls everything back', () => {

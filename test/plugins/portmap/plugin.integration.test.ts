@@ -204,6 +204,31 @@ for (const backend of ['iptables', 'nftables'] as const) {
     assert.is(e.code, 50);
   });
 
+  t(`[${backend}] a failed ADD leaves route_localnet and the rules as they were; a condition the tool would refuse fails up front`, () => {
+    if (!built) return;
+    const a = w.addContainer();
+    const maps = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }];
+    const localnet = (): string => inNetns(w.host, 'sysctl', '-n', `net.ipv4.conf.${a.hostLink}.route_localnet`).trim();
+    // The shared chains and tables stay once made, by design; the attachment's own must not.
+    const state = (): unknown => ({
+      localnet: localnet(),
+      rules: [...natRules(w), ...natRules(w, 6)].filter((l) => /CNI-(DN|SN)-/.test(l)),
+      nft: /chain (dn|masq)-|goto/.test(nftTable(w) + nftTable(w, 'ip6')),
+    });
+    const before = state();
+    assert.is(localnet(), '0');
+    // Accepted by our check, refused by the tool only after route_localnet was set.
+    const late = backend === 'iptables' ? ['-m', 'nosuchmatch'] : ['meta', 'nosuchkey', '1'];
+    const e = errorOf(run(w, 'ADD', 'a', a, conf(a, maps, { ...extra, conditionsV4: late })));
+    assert.is(e.code, backend === 'iptables' ? 100 : 101, e.msg);
+    assert.equal(state(), before);
+    const early = backend === 'iptables' ? ['--'] : ['ip', 'saddr', '10.0.0.1;', 'flush', 'ruleset'];
+    const e7 = errorOf(run(w, 'ADD', 'a', a, conf(a, maps, { ...extra, conditionsV4: early })));
+    assert.is(e7.code, 7);
+    assert.match(e7.msg, /^invalid conditionsV4: /);
+    assert.equal(state(), before);
+  });
+
   t.run();
 }
 

@@ -10,11 +10,11 @@
 // admin) makes the kernel set the mtime to the current time, which cannot equal the sentinel, so
 // the next operation reads every file once and rebuilds the index. Even a trusted entry is only
 // believed after the address file it names is read and found to hold that owner.
-import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { combineErrors } from '../../../lib/cni/errors.ts';
 import { parseIP } from '../../../lib/ip/index.ts';
-import { createExclusive, fsyncDir, ioError, readIfExists, unlinkIfExists } from './fsio.ts';
+import { createExclusive, fsyncDir, ioError, isErrno, readIfExists, unlinkIfExists } from './fsio.ts';
 import { openLock } from './lock.ts';
 import { ensureIndexDir, readEntry, readStamp, rewriteIndex, writeEntry, writeStamp, type Stamp } from './owner-index.ts';
 import { indexDir, networkDir } from './paths.ts';
@@ -29,7 +29,7 @@ interface Session {
   trusted: boolean;
   /** Set by a full read of the directory: every key's addresses, authoritative for this session. */
   snapshot: Map<string, string[]> | undefined;
-  /** We created or removed entries of the network directory. */
+  /** We created or removed entries of the network directory, or found the sealed index wrong. */
   modified: boolean;
   /** We created reservation files, whose directory entries must reach the disk before we return. */
   created: boolean;
@@ -51,6 +51,16 @@ function mkdirs(path: string, mode: number): void {
  */
 const newSentinel = (): number => Math.floor(Date.now() / 1000) - 10 + (1 + Math.floor(Math.random() * 999_998)) / 1e6;
 
+const exists = (path: string): boolean => {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw ioError(err);
+  }
+};
+
 export interface DiskStore extends IpStore {
   readonly dir: string;
 }
@@ -59,9 +69,9 @@ export interface DiskStore extends IpStore {
 export function openDiskStore(dataDir: string, network: string): DiskStore {
   const dir = networkDir(dataDir, network);
   const idx = indexDir(dataDir, network);
+  let fresh = !exists(dir);
   mkdirs(dir, 0o755);
-  ensureIndexDir(idx);
-  const lock = openLock(dir);
+  let lock = openLock(dir);
   let s: Session | undefined;
 
   const session = (): Session => {
@@ -114,7 +124,6 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
         if (list) list.push(e.name);
         else map.set(key, [e.name]);
       }
-      rewriteIndex(idx, map);
     });
     ss.snapshot = map;
     ss.trusted = true;
@@ -129,16 +138,18 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     const ips = readEntry(idx, key);
     const sound = ips?.every((ip) => parseIP(ip) !== undefined && readIfExists(join(dir, ip))?.trim() === key);
     if (ips && sound) return ips;
+    // The sealed index is wrong (a file rewritten in place, or an overflowed entry): repair it,
+    // or the next operation would believe it again.
+    ss.modified = true;
     return [...(rescan().get(key) ?? [])];
   }
 
+  /** Only a session that changes the directory writes the index: the snapshot all at once, at its end. */
   function setEntry(key: string, ips: string[]): void {
     const snap = session().snapshot;
-    if (snap) {
-      if (ips.length > 0) snap.set(key, ips);
-      else snap.delete(key);
-    }
-    writeEntry(idx, key, ips);
+    if (!snap) return writeEntry(idx, key, ips);
+    if (ips.length > 0) snap.set(key, ips);
+    else snap.delete(key);
   }
 
   function releaseKey(key: string): number {
@@ -176,6 +187,24 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec });
   }
 
+  /**
+   * After a failed operation on a network directory this store created: removes it again if it
+   * holds no reservation, so that a failed ADD leaves nothing behind. Under the lock, which
+   * openers that raced us notice (see withLock). Whether it did.
+   */
+  function discard(): boolean {
+    try {
+      const names = readdirSync(dir);
+      if (!names.every((n) => n === 'lock' || n.startsWith(LAST_RESERVED_PREFIX))) return false;
+      for (const n of names) if (n !== 'lock') unlinkIfExists(join(dir, n));
+      unlinkIfExists(join(dir, 'lock'));
+      rmdirSync(dir);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   function finish(ss: Session): void {
     // ADD reports an address only once its reservation would survive a crash, or a restarted
     // host could hand it out again: the file's data is synced at creation, its directory entry
@@ -184,9 +213,12 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     // the owner index: each entry is checked against the files, and a directory whose mtime moved
     // is read again in full.
     if (ss.created) fsyncDir(dir);
-    // A rescan rebuilt the index, or we changed the directory: record that the two agree again.
-    if (ss.broken || !(ss.modified || ss.snapshot)) return;
+    // Only a change of the directory is worth a write: an operation with nothing to do leaves
+    // the disk as it was, and an unsealed directory only costs the next operation a full read.
+    if (ss.broken || !ss.modified) return;
     try {
+      ensureIndexDir(idx);
+      if (ss.snapshot) rewriteIndex(idx, ss.snapshot);
       seal(ss);
     } catch {
       // Only speed is lost: unsealed, the next operation reads every file and tries again.
@@ -197,7 +229,12 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     dir,
     withLock(fn) {
       if (s) throw new Error('store lock is not re-entrant');
-      lock.lock();
+      while (!lock.lock()) {
+        lock.close();
+        fresh = !exists(dir);
+        mkdirs(dir, 0o755);
+        lock = openLock(dir);
+      }
       let done = false;
       try {
         const stat = statDir();
@@ -205,10 +242,11 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
         s = { stat, stamp, trusted: !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs, snapshot: undefined, modified: false, created: false, broken: false };
         const out = fn();
         done = true;
+        fresh = false;
         finish(s);
         return out;
       } catch (err) {
-        if (!done && s) {
+        if (!done && s && !(fresh && discard())) {
           try {
             finish(s);
           } catch (also) {

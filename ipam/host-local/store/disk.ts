@@ -10,11 +10,19 @@
 // admin) makes the kernel set the mtime to the current time, which cannot equal the sentinel, so
 // the next operation reads every file once and rebuilds the index. Even a trusted entry is only
 // believed after the address file it names is read and found to hold that owner.
-import { mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
+//
+// No container survives a reboot, so the first ADD, GC or STATUS of a boot frees the reservations
+// made before it (releaseStale). The stamp names a boot that every reservation present at the
+// seal was made in or before, and is the running boot from that sweep on: when the directory is
+// still sealed, that alone proves which reservations are stale, whatever the wall clock did. When
+// another writer changed the directory since, a file is stale only if its change time is earlier
+// than the boot's start by a margin; see README.md for what that does and does not guarantee.
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { combineErrors } from '../../../lib/cni/errors.ts';
 import { parseIP } from '../../../lib/ip/index.ts';
 import { createExclusive, fsyncDir, ioError, isErrno, readIfExists, unlinkIfExists } from './fsio.ts';
+import { kernelBoot, type BootClock } from './boot.ts';
 import { openLock } from './lock.ts';
 import { ensureIndexDir, readEntry, readStamp, rewriteIndex, writeEntry, writeStamp, type Stamp } from './owner-index.ts';
 import { indexDir, networkDir } from './paths.ts';
@@ -25,6 +33,8 @@ export const LAST_RESERVED_PREFIX = 'last_reserved_ip.';
 interface Session {
   readonly stat: BigIntStats;
   readonly stamp: Stamp | undefined;
+  /** The directory was, when the session began, exactly as the stamp describes it. */
+  readonly sealed: boolean;
   /** The directory is as the index last saw it. */
   trusted: boolean;
   /** Set by a full read of the directory: every key's addresses, authoritative for this session. */
@@ -35,7 +45,15 @@ interface Session {
   created: boolean;
   /** A change stopped half way: leave the directory unsealed so the next operation rebuilds. */
   broken: boolean;
+  /** Reservations older than the running boot have been released. */
+  swept: boolean;
 }
+
+/**
+ * How much earlier than the boot's start a file's change time must be for the sweep to call it
+ * stale without proof from the stamp: covers coarse file times and the uptime's 10 ms steps.
+ */
+export const BOOT_MARGIN_MS = 60_000;
 
 function mkdirs(path: string, mode: number): void {
   try {
@@ -61,18 +79,30 @@ const exists = (path: string): boolean => {
   }
 };
 
+/** A file's change time (which utimes cannot set back); gone files count as new: nothing to free. */
+function changedMs(path: string): number {
+  try {
+    return lstatSync(path).ctimeMs;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return Infinity;
+    throw ioError(err);
+  }
+}
+
 export interface DiskStore extends IpStore {
   readonly dir: string;
 }
 
 /** Opens (creating if needed) the store of `network` under `dataDir`. */
-export function openDiskStore(dataDir: string, network: string): DiskStore {
+export function openDiskStore(dataDir: string, network: string, boot: BootClock = kernelBoot): DiskStore {
   const dir = networkDir(dataDir, network);
   const idx = indexDir(dataDir, network);
   let fresh = !exists(dir);
   mkdirs(dir, 0o755);
   let lock = openLock(dir);
   let s: Session | undefined;
+  let bootId: string | undefined;
+  const currentBoot = (): string => (bootId ??= boot.id());
 
   const session = (): Session => {
     if (!s) throw new Error('store used without its lock');
@@ -175,7 +205,18 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     });
   }
 
+  /**
+   * What the new stamp may claim: after a sweep, or when one already ran in this boot, the running
+   * boot; otherwise the old claim if the directory was as it said (a session that does not sweep
+   * only removes reservations), else nothing.
+   */
+  function stampBoot(ss: Session): string | undefined {
+    if (ss.swept || ss.stamp?.boot === currentBoot()) return currentBoot();
+    return ss.sealed ? ss.stamp?.boot : undefined;
+  }
+
   function seal(ss: Session): void {
+    const boot = stampBoot(ss);
     const stamp = ss.stamp && ss.stamp.ino === ss.stat.ino ? ss.stamp : undefined;
     const sec = stamp?.mtimeSec ?? newSentinel();
     try {
@@ -184,7 +225,7 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
       throw ioError(err);
     }
     const st = statDir();
-    if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec });
+    if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs || stamp.boot !== boot) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec, boot });
   }
 
   /**
@@ -239,7 +280,8 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
       try {
         const stat = statDir();
         const stamp = readStamp(idx);
-        s = { stat, stamp, trusted: !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs, snapshot: undefined, modified: false, created: false, broken: false };
+        const sealed = !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs;
+        s = { stat, stamp, sealed, trusted: sealed, snapshot: undefined, modified: false, created: false, broken: false, swept: false };
         const out = fn();
         done = true;
         fresh = false;
@@ -259,6 +301,20 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
         s = undefined;
         lock.unlock();
       }
+    },
+
+    releaseStale() {
+      const ss = session();
+      if (ss.swept) return 0;
+      ss.swept = true;
+      if (ss.stamp?.boot === currentBoot()) return 0;
+      const all = this.reservations();
+      // Trusted, the stamp proves every file present was made in the boot it names.
+      const proven = ss.sealed && ss.stamp?.boot !== undefined;
+      const before = proven ? Infinity : boot.startedMs() - BOOT_MARGIN_MS;
+      const stale = all.filter((r) => changedMs(join(dir, r.ip)) < before);
+      for (const r of stale) this.releaseIP(r.ip);
+      return stale.length;
     },
 
     reserve(ip, owner, rangeId) {

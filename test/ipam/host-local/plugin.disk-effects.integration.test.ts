@@ -1,12 +1,13 @@
 // What the built executable leaves on disk: a call with nothing to do writes nothing (paths,
 // modes, mtimes and contents of the whole data directory compared), a failed ADD leaves nothing
-// it created. Needs `make` and root.
-import { writeFileSync } from 'node:fs';
+// it created, and the first ADD, GC or STATUS after a reboot frees what the earlier boot left,
+// never what the running boot made. Needs `make` and root; the reboot part also the Go plugin.
+import { existsSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { treeSnapshot } from '../../helpers/host-local-tree.ts';
-import { conf, errorOf, inWorld, ok, run } from '../../helpers/host-local.ts';
+import { conf, errorOf, inWorld, ok, REFERENCE, REFERENCE_VERSION, reservations, run, type World } from '../../helpers/host-local.ts';
 
 const test = suite('host-local disk effects');
 const v4 = { ranges: [[{ subnet: '10.3.0.0/29' }]] };
@@ -57,6 +58,48 @@ test('a failed ADD on a new network leaves nothing behind: bad resolvConf, exhau
     const e3 = errorOf(run(w, 'ADD', conf(w, { ...v4, ips: ['10.9.9.9'] }, '1.1.0', { capabilities: { ips: true } }), { args: 'IP=10.9.9.9' }));
     assert.match(e3.msg, /10\.9\.9\.9/);
     assert.equal(treeSnapshot(w.dataDir), {});
+  }));
+
+/** Makes the network's stamp say its reservations were made in another boot, as after a reboot. */
+function fakeEarlierBoot(w: World): void {
+  const link = join(w.dataDir, '.cni-ts-index', w.network, '.stamp');
+  const [version, , ...rest] = readlinkSync(link).split(' ');
+  assert.is(version, '2');
+  rmSync(link);
+  symlinkSync(`2 00000000-0000-0000-0000-000000000000 ${rest.join(' ')}`, link);
+}
+
+const bootId = (): string => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+
+for (const verb of ['ADD', 'GC', 'STATUS'] as const) {
+  test(`the first ${verb} after a reboot frees what the earlier boot left, once`, () =>
+    inWorld((w) => {
+      const c = conf(w, v4, '1.1.0');
+      ok(run(w, 'ADD', c, { id: 'old1' }));
+      ok(run(w, 'ADD', c, { id: 'old2' }));
+      fakeEarlierBoot(w);
+      ok(run(w, verb, c, { id: 'new' }));
+      const left = [...reservations(w).values()];
+      assert.equal(left, verb === 'ADD' ? ['new\r\neth0'] : []);
+      assert.match(readlinkSync(join(w.dataDir, '.cni-ts-index', w.network, '.stamp')), new RegExp(`^2 ${bootId()} `));
+      // From now on the running boot's reservations are the only ones, and stay.
+      ok(run(w, 'ADD', c, { id: 'new2' }));
+      ok(run(w, 'STATUS', c));
+      ok(run(w, 'GC', c));
+      assert.is(reservations(w).size, verb === 'ADD' ? 2 : 1);
+    }));
+}
+
+test('a reservation the Go plugin made in this boot, before our first call in it, is kept', () =>
+  inWorld((w) => {
+    if (!existsSync(REFERENCE)) assert.unreachable(`${REFERENCE} is missing: apt-get install containernetworking-plugins`);
+    const c = conf(w, v4, REFERENCE_VERSION);
+    ok(run(w, 'ADD', c, { id: 'old' }));
+    fakeEarlierBoot(w);
+    ok(run(w, 'ADD', c, { id: 'go', bin: REFERENCE }));
+    ok(run(w, 'ADD', c, { id: 'ours' }));
+    // Without the stamp's proof, only files older than the boot go: these were all made now.
+    assert.equal([...reservations(w).values()].sort(), ['go\r\neth0', 'old\r\neth0', 'ours\r\neth0']);
   }));
 
 test.run();

@@ -26,13 +26,15 @@ export const diskDeps: Deps = {
     const target = networkDir(conf.dataDir, conf.name);
     let dir = target;
     while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-    if (!statSync(dir).isDirectory()) throw new CniError(Code.IOFailure, `mkdir ${target}: not a directory`);
+    let isDir;
     try {
+      isDir = statSync(dir).isDirectory();
       // Root passes permission bits, but not a read-only mount: access(W_OK) reports EROFS.
       accessSync(dir, constants.W_OK);
     } catch (err) {
       throw ioError(err);
     }
+    if (!isDir) throw new CniError(Code.IOFailure, `mkdir ${target}: not a directory`);
   },
 };
 

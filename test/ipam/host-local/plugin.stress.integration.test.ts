@@ -22,7 +22,7 @@ test('200 parallel ADD processes on one /24 with two range sets: no duplicates, 
     const outs: Outcome[] = await Promise.all(Array.from({ length: 200 }, (_, i) => runAsync(w, 'ADD', c, { id: `p${i}` }).done));
     const good = outs.filter((o) => o.code === 0);
     const bad = outs.filter((o) => o.code !== 0);
-    for (const o of bad) assert.equal(JSON.parse(o.stdout), { code: 999, msg: EXHAUSTED }, o.stdout + o.stderr);
+    for (const o of bad) assert.equal(JSON.parse(o.stdout), { code: 11, msg: EXHAUSTED }, o.stdout + o.stderr);
     assert.is(good.length, 126);
     const pairs = good.map((o) => (JSON.parse(o.stdout) as { ips: { address: string }[] }).ips.map((x) => x.address));
     const set0 = pairs.map((p) => p[0]!);

@@ -12,7 +12,10 @@ export async function add(req: Request<HostLocalConfig>, deps: Deps = diskDeps):
   const conf = req.config;
   // Read before any reservation, as the reference does: a bad path fails the ADD with nothing to undo.
   const dns = conf.resolvConf ? parseResolvConf(conf.resolvConf) : undefined;
-  const { ips } = withStore(deps, conf, true, undefined, (store) => allocateAll(store, conf.rangeSets, req, conf.requestedIPs))!;
+  const { ips } = withStore(deps, conf, true, undefined, (store) => {
+    store.releaseStale();
+    return allocateAll(store, conf.rangeSets, req, conf.requestedIPs);
+  })!;
   return {
     cniVersion: CURRENT_VERSION,
     ips,

@@ -1,6 +1,6 @@
 // Taking one address from one range set (the reference's IPAllocator.Get), over the narrow
 // IpStore so it runs the same against the disk and in memory. The caller holds the store lock.
-import { CniError } from '../../lib/cni/errors.ts';
+import { CniError, Code, invalidConfig } from '../../lib/cni/errors.ts';
 import type { IPConfig } from '../../lib/cni/result.ts';
 import { compareIP, formatIP, formatIPWithPrefix, ipEqual, parseIP, type IPAddr } from '../../lib/ip/index.ts';
 import type { AttachmentRef } from '../../lib/cni/attachment.ts';
@@ -8,6 +8,11 @@ import type { IpStore } from './store/types.ts';
 import { candidates } from './iterator.ts';
 import type { Range } from './range.ts';
 import { rangeFor, rangeSetString, type RangeSet } from './rangeset.ts';
+
+// The reference's messages with codes it does not give (all its errors are 999): a request this
+// configuration can never satisfy is the configuration's fault (7); an address in use, an exhausted
+// set or an attachment that already holds one can clear up once others are deleted (11).
+const busy = (msg: string): CniError => new CniError(Code.TryAgainLater, msg);
 
 const ipConfig = (ip: IPAddr, r: Range): IPConfig => ({
   address: formatIPWithPrefix({ ip, prefixLen: r.subnet.prefixLen }),
@@ -19,11 +24,11 @@ export function allocate(store: IpStore, set: RangeSet, setIndex: number, owner:
   const rangeId = String(setIndex);
   if (requested) {
     const r = rangeFor(set, requested);
-    if (!r) throw new Error(`${formatIP(requested)} not in range set ${rangeSetString(set)}`);
-    if (ipEqual(requested, r.gateway)) throw new Error(`requested ip ${formatIP(requested)} is subnet's gateway`);
+    if (!r) throw invalidConfig(`${formatIP(requested)} not in range set ${rangeSetString(set)}`);
+    if (ipEqual(requested, r.gateway)) throw invalidConfig(`requested ip ${formatIP(requested)} is subnet's gateway`);
     const name = formatIP(requested);
     if (!store.reserve(name, owner, rangeId)) {
-      throw new Error(`requested IP address ${name} is not available in range set ${rangeSetString(set)}`);
+      throw busy(`requested IP address ${name} is not available in range set ${rangeSetString(set)}`);
     }
     return { ip: name, config: ipConfig(requested, r) };
   }
@@ -31,7 +36,7 @@ export function allocate(store: IpStore, set: RangeSet, setIndex: number, owner:
   // The spec forbids a second dynamic allocation to one attachment (the reference's PR #328).
   for (const held of store.getByID(owner)) {
     const ip = parseIP(held);
-    if (ip && rangeFor(set, ip)) throw new Error(`${formatIP(ip)} has been allocated to ${owner.containerID}, duplicate allocation is not allowed`);
+    if (ip && rangeFor(set, ip)) throw busy(`${formatIP(ip)} has been allocated to ${owner.containerID}, duplicate allocation is not allowed`);
   }
   const lastText = store.lastReserved(rangeId);
   const last = lastText === undefined ? undefined : parseIP(lastText);
@@ -39,7 +44,7 @@ export function allocate(store: IpStore, set: RangeSet, setIndex: number, owner:
     const name = formatIP(ip);
     if (store.reserve(name, owner, rangeId)) return { ip: name, config: ipConfig(ip, range) };
   }
-  throw new Error(`no IP addresses available in range set: ${rangeSetString(set)}`);
+  throw busy(`no IP addresses available in range set: ${rangeSetString(set)}`);
 }
 
 export interface Allocation {
@@ -69,13 +74,12 @@ export function allocateAll(store: IpStore, sets: readonly RangeSet[], owner: At
     } catch (err) {
       undo();
       const msg = `failed to allocate for range ${i}: ${(err as Error).message}`;
-      // An I/O failure keeps its code; the allocation errors are the reference's plain errors.
       throw err instanceof CniError ? new CniError(err.code, msg, err.details, { cause: err }) : new Error(msg, { cause: err });
     }
   });
   if (remaining.length > 0) {
     undo();
-    throw new Error(`failed to allocate all requested IPs: ${remaining.map(formatIP).join(' ')}`);
+    throw invalidConfig(`failed to allocate all requested IPs: ${remaining.map(formatIP).join(' ')}`);
   }
   return out;
 }

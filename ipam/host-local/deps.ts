@@ -1,6 +1,8 @@
 // What the verbs need from the outside world, as one object: the store. Unit tests pass a
 // memory store; the plugin uses the disk.
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CniError, Code } from '../../lib/cni/errors.ts';
 import { openDiskStore } from './store/disk.ts';
 import { ioError } from './store/fsio.ts';
 import { networkDir } from './store/paths.ts';
@@ -20,14 +22,19 @@ export const diskDeps: Deps = {
     return openDiskStore(conf.dataDir, conf.name);
   },
   checkWritable(conf) {
-    const dir = networkDir(conf.dataDir, conf.name);
+    // The network's directory, or the nearest one ADD would create it in: STATUS creates nothing.
+    const target = networkDir(conf.dataDir, conf.name);
+    let dir = target;
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    let isDir;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      isDir = statSync(dir).isDirectory();
       // Root passes permission bits, but not a read-only mount: access(W_OK) reports EROFS.
       accessSync(dir, constants.W_OK);
     } catch (err) {
       throw ioError(err);
     }
+    if (!isDir) throw new CniError(Code.IOFailure, `mkdir ${target}: not a directory`);
   },
 };
 

@@ -1,6 +1,7 @@
 // GC (spec 1.1.0; the reference leaves it out): frees every reservation whose attachment is not
-// in cni.dev/valid-attachments. A legacy id-only file stays if any valid attachment has its ID.
-// Runs under the store lock, keeps going past a failure and reports all of them at the end.
+// in cni.dev/valid-attachments (a legacy id-only file stays if any valid attachment has its ID),
+// and what an earlier boot left. Runs under the store lock, keeps going past a failure and
+// reports all of them at the end.
 import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import { ownerKey, type Reservation } from './store/types.ts';
@@ -9,14 +10,15 @@ import { diskDeps, withStore, type Deps } from './deps.ts';
 
 export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
-  // A GC that does not say which attachments are valid cannot tell a stale one: free nothing.
+  // Without the list of valid attachments only what an earlier boot left is known to be stale.
   const validAttachments = conf.validAttachments;
-  if (!validAttachments) return;
-  const keep = new Set(validAttachments.map(ownerKey));
-  const ids = new Set(validAttachments.map((a) => a.containerID.trim()));
+  const keep = new Set(validAttachments?.map(ownerKey));
+  const ids = new Set(validAttachments?.map((a) => a.containerID.trim()));
   const valid = (r: Reservation): boolean =>
     r.holder.kind === 'attachment' ? keep.has(ownerKey(r.holder)) : ids.has(r.holder.containerID);
   const failures = withStore(deps, conf, false, [], (store) => {
+    store.releaseStale();
+    if (!validAttachments) return [];
     const errs: unknown[] = [];
     for (const r of store.reservations()) {
       if (valid(r)) continue;

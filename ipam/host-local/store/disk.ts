@@ -10,11 +10,19 @@
 // admin) makes the kernel set the mtime to the current time, which cannot equal the sentinel, so
 // the next operation reads every file once and rebuilds the index. Even a trusted entry is only
 // believed after the address file it names is read and found to hold that owner.
-import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
+//
+// No container survives a reboot, so the first ADD, GC or STATUS of a boot frees the reservations
+// made before it (releaseStale). The stamp names a boot that every reservation present at the
+// seal was made in or before, and is the running boot from that sweep on: when the directory is
+// still sealed, that alone proves which reservations are stale, whatever the wall clock did. When
+// another writer changed the directory since, a file is stale only if its change time is earlier
+// than the boot's start by a margin; see README.md for what that does and does not guarantee.
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { combineErrors } from '../../../lib/cni/errors.ts';
 import { parseIP } from '../../../lib/ip/index.ts';
-import { createExclusive, fsyncDir, ioError, readIfExists, unlinkIfExists } from './fsio.ts';
+import { createExclusive, fsyncDir, ioError, isErrno, readIfExists, unlinkIfExists } from './fsio.ts';
+import { kernelBoot, type BootClock } from './boot.ts';
 import { openLock } from './lock.ts';
 import { ensureIndexDir, readEntry, readStamp, rewriteIndex, writeEntry, writeStamp, type Stamp } from './owner-index.ts';
 import { indexDir, networkDir } from './paths.ts';
@@ -25,17 +33,27 @@ export const LAST_RESERVED_PREFIX = 'last_reserved_ip.';
 interface Session {
   readonly stat: BigIntStats;
   readonly stamp: Stamp | undefined;
+  /** The directory was, when the session began, exactly as the stamp describes it. */
+  readonly sealed: boolean;
   /** The directory is as the index last saw it. */
   trusted: boolean;
   /** Set by a full read of the directory: every key's addresses, authoritative for this session. */
   snapshot: Map<string, string[]> | undefined;
-  /** We created or removed entries of the network directory. */
+  /** We created or removed entries of the network directory, or found the sealed index wrong. */
   modified: boolean;
   /** We created reservation files, whose directory entries must reach the disk before we return. */
   created: boolean;
   /** A change stopped half way: leave the directory unsealed so the next operation rebuilds. */
   broken: boolean;
+  /** Reservations older than the running boot have been released. */
+  swept: boolean;
 }
+
+/**
+ * How much earlier than the boot's start a file's change time must be for the sweep to call it
+ * stale without proof from the stamp: covers coarse file times and the uptime's 10 ms steps.
+ */
+export const BOOT_MARGIN_MS = 60_000;
 
 function mkdirs(path: string, mode: number): void {
   try {
@@ -51,18 +69,40 @@ function mkdirs(path: string, mode: number): void {
  */
 const newSentinel = (): number => Math.floor(Date.now() / 1000) - 10 + (1 + Math.floor(Math.random() * 999_998)) / 1e6;
 
+const exists = (path: string): boolean => {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw ioError(err);
+  }
+};
+
+/** A file's change time (which utimes cannot set back); gone files count as new: nothing to free. */
+function changedMs(path: string): number {
+  try {
+    return lstatSync(path).ctimeMs;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return Infinity;
+    throw ioError(err);
+  }
+}
+
 export interface DiskStore extends IpStore {
   readonly dir: string;
 }
 
 /** Opens (creating if needed) the store of `network` under `dataDir`. */
-export function openDiskStore(dataDir: string, network: string): DiskStore {
+export function openDiskStore(dataDir: string, network: string, boot: BootClock = kernelBoot): DiskStore {
   const dir = networkDir(dataDir, network);
   const idx = indexDir(dataDir, network);
+  let fresh = !exists(dir);
   mkdirs(dir, 0o755);
-  ensureIndexDir(idx);
-  const lock = openLock(dir);
+  let lock = openLock(dir);
   let s: Session | undefined;
+  let bootId: string | undefined;
+  const currentBoot = (): string => (bootId ??= boot.id());
 
   const session = (): Session => {
     if (!s) throw new Error('store used without its lock');
@@ -114,7 +154,6 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
         if (list) list.push(e.name);
         else map.set(key, [e.name]);
       }
-      rewriteIndex(idx, map);
     });
     ss.snapshot = map;
     ss.trusted = true;
@@ -129,16 +168,18 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     const ips = readEntry(idx, key);
     const sound = ips?.every((ip) => parseIP(ip) !== undefined && readIfExists(join(dir, ip))?.trim() === key);
     if (ips && sound) return ips;
+    // The sealed index is wrong (a file rewritten in place, or an overflowed entry): repair it,
+    // or the next operation would believe it again.
+    ss.modified = true;
     return [...(rescan().get(key) ?? [])];
   }
 
+  /** Only a session that changes the directory writes the index: the snapshot all at once, at its end. */
   function setEntry(key: string, ips: string[]): void {
     const snap = session().snapshot;
-    if (snap) {
-      if (ips.length > 0) snap.set(key, ips);
-      else snap.delete(key);
-    }
-    writeEntry(idx, key, ips);
+    if (!snap) return writeEntry(idx, key, ips);
+    if (ips.length > 0) snap.set(key, ips);
+    else snap.delete(key);
   }
 
   function releaseKey(key: string): number {
@@ -164,7 +205,18 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     });
   }
 
+  /**
+   * What the new stamp may claim: after a sweep, or when one already ran in this boot, the running
+   * boot; otherwise the old claim if the directory was as it said (a session that does not sweep
+   * only removes reservations), else nothing.
+   */
+  function stampBoot(ss: Session): string | undefined {
+    if (ss.swept || ss.stamp?.boot === currentBoot()) return currentBoot();
+    return ss.sealed ? ss.stamp?.boot : undefined;
+  }
+
   function seal(ss: Session): void {
+    const boot = stampBoot(ss);
     const stamp = ss.stamp && ss.stamp.ino === ss.stat.ino ? ss.stamp : undefined;
     const sec = stamp?.mtimeSec ?? newSentinel();
     try {
@@ -173,7 +225,25 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
       throw ioError(err);
     }
     const st = statDir();
-    if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec });
+    if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs || stamp.boot !== boot) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec, boot });
+  }
+
+  /**
+   * After a failed operation on a network directory this store created: removes it again if it
+   * holds no reservation, so that a failed ADD leaves nothing behind. Under the lock, which
+   * openers that raced us notice (see withLock). Whether it did.
+   */
+  function discard(): boolean {
+    try {
+      const names = readdirSync(dir);
+      if (!names.every((n) => n === 'lock' || n.startsWith(LAST_RESERVED_PREFIX))) return false;
+      for (const n of names) if (n !== 'lock') unlinkIfExists(join(dir, n));
+      unlinkIfExists(join(dir, 'lock'));
+      rmdirSync(dir);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   function finish(ss: Session): void {
@@ -184,9 +254,12 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     // the owner index: each entry is checked against the files, and a directory whose mtime moved
     // is read again in full.
     if (ss.created) fsyncDir(dir);
-    // A rescan rebuilt the index, or we changed the directory: record that the two agree again.
-    if (ss.broken || !(ss.modified || ss.snapshot)) return;
+    // Only a change of the directory is worth a write: an operation with nothing to do leaves
+    // the disk as it was, and an unsealed directory only costs the next operation a full read.
+    if (ss.broken || !ss.modified) return;
     try {
+      ensureIndexDir(idx);
+      if (ss.snapshot) rewriteIndex(idx, ss.snapshot);
       seal(ss);
     } catch {
       // Only speed is lost: unsealed, the next operation reads every file and tries again.
@@ -197,18 +270,25 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
     dir,
     withLock(fn) {
       if (s) throw new Error('store lock is not re-entrant');
-      lock.lock();
+      while (!lock.lock()) {
+        lock.close();
+        fresh = !exists(dir);
+        mkdirs(dir, 0o755);
+        lock = openLock(dir);
+      }
       let done = false;
       try {
         const stat = statDir();
         const stamp = readStamp(idx);
-        s = { stat, stamp, trusted: !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs, snapshot: undefined, modified: false, created: false, broken: false };
+        const sealed = !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs;
+        s = { stat, stamp, sealed, trusted: sealed, snapshot: undefined, modified: false, created: false, broken: false, swept: false };
         const out = fn();
         done = true;
+        fresh = false;
         finish(s);
         return out;
       } catch (err) {
-        if (!done && s) {
+        if (!done && s && !(fresh && discard())) {
           try {
             finish(s);
           } catch (also) {
@@ -221,6 +301,20 @@ export function openDiskStore(dataDir: string, network: string): DiskStore {
         s = undefined;
         lock.unlock();
       }
+    },
+
+    releaseStale() {
+      const ss = session();
+      if (ss.swept) return 0;
+      ss.swept = true;
+      if (ss.stamp?.boot === currentBoot()) return 0;
+      const all = this.reservations();
+      // Trusted, the stamp proves every file present was made in the boot it names.
+      const proven = ss.sealed && ss.stamp?.boot !== undefined;
+      const before = proven ? Infinity : boot.startedMs() - BOOT_MARGIN_MS;
+      const stale = all.filter((r) => changedMs(join(dir, r.ip)) < before);
+      for (const r of stale) this.releaseIP(r.ip);
+      return stale.length;
     },
 
     reserve(ip, owner, rangeId) {

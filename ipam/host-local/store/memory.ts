@@ -34,6 +34,8 @@ export function memoryStore(): MemoryStore {
         locked = false;
       }
     },
+    // Memory does not outlive a boot.
+    releaseStale: () => 0,
     reserve(ip, owner, rangeId) {
       assertLocked();
       if (files.has(ip)) return false;

@@ -113,15 +113,24 @@ export interface Stamp {
   readonly mtimeNs: bigint;
   /** The mtime we set, in seconds, exactly as passed to utimes (it maps to mtimeNs). */
   readonly mtimeSec: number;
+  /**
+   * A boot that every reservation present at that moment was made in or before; undefined when
+   * unknown. It is the running boot once a sweep of stale reservations has run in it.
+   */
+  readonly boot: string | undefined;
 }
+
+const UNKNOWN_BOOT = '-';
 
 export function readStamp(dir: string): Stamp | undefined {
   const text = readLink(join(dir, STAMP));
-  const m = text && /^1 (\d+) (\d+) (\d+(?:\.\d+)?)$/.exec(text);
+  // Version 1 stamps predate the boot field: their boot is unknown.
+  const m = text && /^(?:1|2 (\S+)) (\d+) (\d+) (\d+(?:\.\d+)?)$/.exec(text);
   if (!m) return undefined;
-  return { ino: BigInt(m[1]!), mtimeNs: BigInt(m[2]!), mtimeSec: Number(m[3]) };
+  const boot = m[1] === undefined || m[1] === UNKNOWN_BOOT ? undefined : m[1];
+  return { ino: BigInt(m[2]!), mtimeNs: BigInt(m[3]!), mtimeSec: Number(m[4]), boot };
 }
 
 export function writeStamp(dir: string, stamp: Stamp): void {
-  replaceLink(dir, STAMP, `1 ${stamp.ino} ${stamp.mtimeNs} ${stamp.mtimeSec}`);
+  replaceLink(dir, STAMP, `2 ${stamp.boot ?? UNKNOWN_BOOT} ${stamp.ino} ${stamp.mtimeNs} ${stamp.mtimeSec}`);
 }

@@ -32,6 +32,11 @@ export interface IpStore {
   release(ip: string, owner: AttachmentRef): void;
   /** Frees every address `owner` holds; legacy files of its ID per `legacy`. Returns how many. */
   releaseByID(owner: AttachmentRef, legacy: LegacyRelease): number;
+  /**
+   * Frees the reservations made before the running boot, once per boot: no container survives a
+   * reboot. Never one made in this boot. Returns how many.
+   */
+  releaseStale(): number;
   /** Frees one address whoever holds it (GC). */
   releaseIP(ip: string): void;
   /** Whether `owner` (or its ID, in a legacy file) holds any address. */

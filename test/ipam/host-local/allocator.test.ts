@@ -6,6 +6,7 @@ import { allocate, allocateAll } from '../../../ipam/host-local/allocator.ts';
 import { candidates } from '../../../ipam/host-local/iterator.ts';
 import { canonicalizeRangeSet, type RangeSet } from '../../../ipam/host-local/rangeset.ts';
 import { parseIPWithPrefix } from '../../../lib/ip/index.ts';
+import { throwsCni } from '../../helpers/assert.ts';
 
 const ip = (t: string): IPAddr => parseIP(t)!;
 const set = (...ranges: { subnet: string; rangeStart?: string; rangeEnd?: string; gateway?: string }[]): RangeSet =>
@@ -155,6 +156,18 @@ test('allocateAll: requested addresses go to their sets; the unmatched ones fail
   assert.throws(() => store.withLock(() => allocateAll(store, [v4, v6], B, [ip('10.1.2.20'), ip('10.1.2.10')])), (e: Error) => e.message === 'failed to allocate all requested IPs: 10.1.2.20');
   assert.throws(() => store.withLock(() => allocateAll(store, [v4], B, [ip('192.168.1.1')])), (e: Error) => e.message === 'failed to allocate all requested IPs: 192.168.1.1');
   assert.equal([...store.files.keys()].sort(), ['10.1.2.9', '2001:db8::9']);
+});
+
+test('allocateAll: 7 for a request the config can never satisfy, 11 for what clears up once others are deleted', () => {
+  const store = memoryStore();
+  const tiny = set({ subnet: '10.9.0.0/30' });
+  const all = (o: typeof A, sets: RangeSet[], req: IPAddr[] = []) => () => store.withLock(() => allocateAll(store, sets, o, req));
+  throwsCni(all(A, [v4], [ip('192.168.1.1')]), 7, 'failed to allocate all requested IPs: 192.168.1.1');
+  throwsCni(all(A, [v4], [ip('10.1.2.1')]), 7, "failed to allocate for range 0: requested ip 10.1.2.1 is subnet's gateway");
+  all(A, [tiny])();
+  throwsCni(all(owner('B'), [tiny]), 11, 'failed to allocate for range 0: no IP addresses available in range set: 10.9.0.1-10.9.0.2');
+  throwsCni(all(A, [tiny]), 11, 'failed to allocate for range 0: 10.9.0.2 has been allocated to A, duplicate allocation is not allowed');
+  throwsCni(all(owner('B'), [tiny], [ip('10.9.0.2')]), 11, 'failed to allocate for range 0: requested IP address 10.9.0.2 is not available in range set 10.9.0.1-10.9.0.2');
 });
 
 test('allocateAll: requested and dynamic sets mix', () => {

@@ -1,7 +1,7 @@
 // The disk store on a temporary directory: the reference's bytes, and the owner index being
 // trusted only while the directory is unchanged, rebuilt otherwise, and checked entry by entry.
 // Needs the native addon (`make native`) for flock.
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -95,12 +95,14 @@ test('a stale entry is never believed: the file it names is read first', () => {
   s.close();
 });
 
-test('a lost index directory is rebuilt from the files', () => {
+test('a lost index directory is read around without writing, and rebuilt by the next change', () => {
   const s = open();
   s.withLock(() => s.reserve('10.0.0.2', A, '0'));
   rmSync(join(root, '.cni-ts-index'), { recursive: true });
   const t = openDiskStore(root, s.dir.split('/').pop()!);
   assert.ok(t.withLock(() => t.findByID(A)));
+  assert.not.ok(existsSync(join(root, '.cni-ts-index')), 'a lookup writes nothing');
+  assert.ok(t.withLock(() => t.reserve('10.0.0.3', B, '0')));
   assert.is(readlinkSync(join(idxDir(t), 'ctr-a%0D%0Aeth0')), '10.0.0.2');
   s.close();
   t.close();
@@ -196,6 +198,23 @@ test('network names that could leave the data directory are refused with code 7'
       assert.is((e as CniError).code, 7);
     }
   }
+});
+
+test('a failed first operation removes the network directory it created; a racing opener recreates it', () => {
+  const s = openDiskStore(root, 'fresh');
+  const t = openDiskStore(root, 'fresh');
+  assert.throws(() => s.withLock(() => {
+    assert.ok(s.reserve('10.0.0.2', A, '0'));
+    s.release('10.0.0.2', A);
+    throw new Error('no address left');
+  }), /no address left/);
+  assert.not.ok(existsSync(s.dir), 'nothing left behind');
+  assert.equal(readdirSync(root), []);
+  // t opened the directory before it went: its lock guarded a removed file, so it takes a new one.
+  assert.ok(t.withLock(() => t.reserve('10.0.0.3', B, '0')));
+  assert.equal(files(t), ['10.0.0.3']);
+  s.close();
+  t.close();
 });
 
 test('the lock is not re-entrant and methods refuse to run without it', () => {

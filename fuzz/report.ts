@@ -13,13 +13,17 @@ export interface Tally {
   byClass: Map<Class, number>;
   /** "class / plugin" and "class / part" counts for the two state classes. */
   stateBreakdown: Map<string, number>;
+  /** For "bad input accepted": counts per mutation kind. */
+  acceptedBy: Map<string, number>;
+  /** Code 999 messages, paths and numbers blotted out, with their counts. */
+  code999: Map<string, number>;
   /** Per class, the first few case indexes. */
   examples: Map<Class, number[]>;
   ms: number;
 }
 
 export function newTally(): Tally {
-  return { cases: 0, successes: 0, errors: 0, invalidCases: 0, setupFailed: 0, byCode: new Map(), byClass: new Map(), stateBreakdown: new Map(), examples: new Map(), ms: 0 };
+  return { cases: 0, successes: 0, errors: 0, invalidCases: 0, setupFailed: 0, byCode: new Map(), byClass: new Map(), stateBreakdown: new Map(), acceptedBy: new Map(), code999: new Map(), examples: new Map(), ms: 0 };
 }
 
 const bump = <K>(m: Map<K, number>, k: K): void => void m.set(k, (m.get(k) ?? 0) + 1);
@@ -31,6 +35,11 @@ export function count(t: Tally, r: CaseResult): void {
   if (r.verdict.succeeded) t.successes++;
   else t.errors++;
   if (r.verdict.code !== null) bump(t.byCode, r.verdict.code);
+  if (r.verdict.code === 999) {
+    const msg = (JSON.parse(r.outcome.stdout) as { msg: string }).msg;
+    bump(t.code999, `${r.case.plugin} ${r.case.verb}: ${msg.replace(/\/(tmp|run\/netns)\/[^\s"\]]*/g, '<path>').replace(/fz[0-9a-f]{8}/g, '<id>').replace(/[0-9a-f]{8,}/g, '<hash>').replace(/\d+/g, 'N').replace(/\s+/g, ' ').slice(0, 140)}`);
+  }
+  if (r.verdict.classes.includes('bad input accepted')) for (const m of r.case.mutations) bump(t.acceptedBy, `${r.case.plugin} ${r.case.verb}: ${m.split(':')[0]}`);
   for (const k of r.verdict.classes) {
     bump(t.byClass, k);
     const ex = t.examples.get(k) ?? [];
@@ -59,6 +68,14 @@ export function table(t: Tally, seed: number): string {
   if (t.stateBreakdown.size > 0) {
     lines.push('  state changes by plugin/verb and by snapshot part:');
     for (const [k, n] of [...t.stateBreakdown].sort()) lines.push(`    ${k}: ${n}`);
+  }
+  if (t.acceptedBy.size > 0) {
+    lines.push('  bad input accepted, by plugin, verb and mutation (a case may count under several):');
+    for (const [k, n] of [...t.acceptedBy].sort()) lines.push(`    ${k}: ${n}`);
+  }
+  if (t.code999.size > 0) {
+    lines.push('  code 999 messages:');
+    for (const [k, n] of [...t.code999].sort((x, y) => y[1] - x[1])) lines.push(`    ${n} x ${k}`);
   }
   for (const [k, ex] of t.examples) lines.push(`  ${k}: e.g. cases ${ex.join(' ')}`);
   return lines.join('\n');

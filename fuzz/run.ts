@@ -52,11 +52,20 @@ const tally = newTally();
 const start = performance.now();
 let next = 0;
 let done = 0;
+const harnessErrors: number[] = [];
 const show = (r: CaseResult): boolean => a.case !== undefined || a.verbose! || r.verdict.classes.length > 0;
 async function worker(): Promise<void> {
   while (next < indexes.length) {
     const i = indexes[next++]!;
-    const r = await runCase(generateCase(seed, i), { timeoutMs, binDir });
+    let r: CaseResult;
+    try {
+      r = await runCase(generateCase(seed, i), { timeoutMs, binDir });
+    } catch (e) {
+      // The harness itself failed (a netns it could not make, a snapshot it could not read).
+      harnessErrors.push(i);
+      console.log(`--- case ${i}: harness error: ${(e as Error).stack ?? e}`);
+      continue;
+    }
     count(tally, r);
     if (show(r)) console.log(describe(r));
     if (++done % 50 === 0) console.error(`fuzz: ${done}/${indexes.length}`);
@@ -70,6 +79,10 @@ try {
 tally.ms = performance.now() - start;
 console.log(table(tally, seed));
 const failing = [...tally.byClass].filter(([k, n]) => n > 0 && (a.strict! || FATAL.includes(k)));
+if (harnessErrors.length > 0) {
+  console.log(`fuzz: FAILED, the harness failed on cases ${harnessErrors.join(' ')}`);
+  process.exit(2);
+}
 if (failing.length > 0) {
   console.log(`fuzz: FAILED (${failing.map(([k, n]) => `${n} ${k}`).join(', ')})${a.strict ? ' [--strict]' : ''}`);
   process.exit(1);

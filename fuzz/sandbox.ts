@@ -46,6 +46,18 @@ async function snapshot(host: string, ctr: string, dir: string): Promise<Snapsho
   return { ...h, ...c, ...filesSnapshot(dir) };
 }
 
+/** A snapshot that two reads 100 ms apart agree on (at most 3 s of tries, then the last one). */
+async function settled(take: () => Promise<Snapshot>): Promise<Snapshot> {
+  let last = await take();
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await take();
+    if (Object.keys(diff(last, now)).length === 0) return now;
+    last = now;
+  }
+  return last;
+}
+
 export async function runCase(c: FuzzCase, o: { timeoutMs: number; binDir?: string }): Promise<CaseResult> {
   const binDir = o.binDir ?? BIN_DIR;
   const host = `${PREFIX}${c.index}`;
@@ -62,8 +74,11 @@ export async function runCase(c: FuzzCase, o: { timeoutMs: number; binDir?: stri
     mkdirSync(join(dir, 'adir'));
     writeFileSync(join(dir, 'afile'), 'a regular file\n');
     if (c.plugin === 'portmap') {
-      // The container's address routable from the host, as the bridge would leave it.
+      // The container's address routable from the host, as the bridge would leave it; without
+      // IPv6, whose link-local addresses would arrive after the first snapshot (the carrier
+      // does too: the snapshot below waits for the kernel to settle).
       await sh('ip', '-n', host, 'link', 'add', 'cni-fake0', 'type', 'veth', 'peer', 'name', 'cni-fake1');
+      for (const l of ['cni-fake0', 'cni-fake1']) await sh('ip', 'netns', 'exec', host, 'sysctl', '-qw', `net.ipv6.conf.${l}.disable_ipv6=1`);
       await sh('ip', '-n', host, 'addr', 'add', '10.0.0.1/24', 'dev', 'cni-fake0');
       await sh('ip', '-n', host, 'link', 'set', 'cni-fake0', 'up');
       await sh('ip', '-n', host, 'link', 'set', 'cni-fake1', 'up');
@@ -77,7 +92,9 @@ export async function runCase(c: FuzzCase, o: { timeoutMs: number; binDir?: stri
         timeoutMs: o.timeoutMs,
       });
     const setup = c.setupStdin === null ? null : await exec(baseEnv('ADD', c.index), c.setupStdin);
-    const before = await snapshot(host, ctr, dir);
+    // After new links the kernel settles for a while (carrier, IPv6 DAD): wait for two equal reads.
+    const fresh = setup !== null || c.plugin === 'portmap';
+    const before = fresh ? await settled(() => snapshot(host, ctr, dir)) : await snapshot(host, ctr, dir);
     const outcome = await exec(c.env, c.stdin);
     const after = await snapshot(host, ctr, dir);
     const changed = diff(before, after);

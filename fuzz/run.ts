@@ -5,12 +5,13 @@
 // a bad error output; with --strict also on any other class.
 //
 //   fuzz/run.ts [--n N] [--seed S] [--jobs J] [--timeout MS] [--strict] [--verbose] [--bin DIR]
+//               [--cni-version V]   (V for the configs' base cniVersion: 1.0.0 for /usr/lib/cni)
 //   fuzz/run.ts --seed S --case I      one case alone, always described in full
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FATAL } from './classify.ts';
-import { generateCase } from './generate.ts';
+import { generateCase, withCniVersion } from './generate.ts';
 import { count, describe, newTally, table } from './report.ts';
 import { BIN_DIR, cleanupAllSync, runCase, type CaseResult } from './sandbox.ts';
 
@@ -24,6 +25,7 @@ const { values: a } = parseArgs({
     strict: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     bin: { type: 'string', default: BIN_DIR },
+    'cni-version': { type: 'string' },
   },
 });
 const int = (name: string, s: string): number => {
@@ -59,7 +61,8 @@ async function worker(): Promise<void> {
     const i = indexes[next++]!;
     let r: CaseResult;
     try {
-      r = await runCase(generateCase(seed, i), { timeoutMs, binDir });
+      const c = generateCase(seed, i);
+      r = await runCase(a['cni-version'] === undefined ? c : withCniVersion(c, a['cni-version']), { timeoutMs, binDir });
     } catch (e) {
       // The harness itself failed (a netns it could not make, a snapshot it could not read).
       harnessErrors.push(i);

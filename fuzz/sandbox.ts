@@ -46,13 +46,17 @@ async function snapshot(host: string, ctr: string, dir: string): Promise<Snapsho
   return { ...h, ...c, ...filesSnapshot(dir) };
 }
 
-/** A snapshot that two reads 100 ms apart agree on (at most 3 s of tries, then the last one). */
+/**
+ * A snapshot that two reads 100 ms apart agree on and that has no tentative IPv6 address left
+ * (DAD takes a second or more, and ends with new local routes); at most 5 s, then the last read.
+ */
 async function settled(take: () => Promise<Snapshot>): Promise<Snapshot> {
   let last = await take();
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
     const now = await take();
-    if (Object.keys(diff(last, now)).length === 0) return now;
+    const tentative = Object.values(now).some((v) => v.includes('"tentative":true'));
+    if (!tentative && Object.keys(diff(last, now)).length === 0) return now;
     last = now;
   }
   return last;

@@ -4,7 +4,8 @@
 //     "    at <anonymous>", "    at native"), an uncaught-error line ("TypeError: ...",
 //     "Uncaught ..."), or a Bun crash banner ("panic(", "Bun has crashed", "error: " followed by
 //     a frame) anywhere on stdout or stderr;
-//   hang: not finished within the time limit;
+//   hang: not finished within the time limit (fuzz/run.ts reruns such a case alone and counts
+//     it only if it hangs again);
 //   bad error output: a non-zero exit whose stdout is not exactly one JSON object with an integer
 //     `code` and a string `msg`, or exit 0 with an error object or non-JSON on stdout;
 //   state left by a failed call: any snapshot part differs after a non-zero exit;

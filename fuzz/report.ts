@@ -17,13 +17,15 @@ export interface Tally {
   acceptedBy: Map<string, number>;
   /** Code 999 messages, paths and numbers blotted out, with their counts. */
   code999: Map<string, number>;
+  /** Cases that hung in the parallel run but not when run again alone. */
+  hangsNotReproduced: number[];
   /** Per class, the first few case indexes. */
   examples: Map<Class, number[]>;
   ms: number;
 }
 
 export function newTally(): Tally {
-  return { cases: 0, successes: 0, errors: 0, invalidCases: 0, setupFailed: 0, byCode: new Map(), byClass: new Map(), stateBreakdown: new Map(), acceptedBy: new Map(), code999: new Map(), examples: new Map(), ms: 0 };
+  return { cases: 0, successes: 0, errors: 0, invalidCases: 0, setupFailed: 0, byCode: new Map(), byClass: new Map(), stateBreakdown: new Map(), acceptedBy: new Map(), code999: new Map(), hangsNotReproduced: [], examples: new Map(), ms: 0 };
 }
 
 const bump = <K>(m: Map<K, number>, k: K): void => void m.set(k, (m.get(k) ?? 0) + 1);
@@ -62,6 +64,7 @@ export function table(t: Tally, seed: number): string {
   rows.push(['errors', String(t.errors)]);
   rows.push(['errors by code', [...t.byCode].sort((a, b) => a[0] - b[0]).map(([c, n]) => `${c}:${n}`).join(' ') || '-']);
   if (t.setupFailed > 0) rows.push(['setup ADD failed', String(t.setupFailed)]);
+  if (t.hangsNotReproduced.length > 0) rows.push(['hung, not alone', `cases ${t.hangsNotReproduced.join(' ')} (timed out in parallel, not when run again alone)`]);
   rows.push(['time', `${(t.ms / 1000).toFixed(1)} s`]);
   const w = Math.max(...rows.map(([k]) => k.length));
   const lines = [`fuzz: seed ${seed}, ${t.cases} cases`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)];

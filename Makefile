@@ -47,6 +47,17 @@ conformance: all
 conformance-reference: all
 	$(BIN)/cni-conformance --cni-path /usr/lib/cni --family reference
 
+# Our own hostile-input suite: N seeded cases (mutated configs and CNI_* variables, every plugin
+# and verb), each in private namespaces and a temp dir, snapshots compared around each call.
+# Root. Fails on a crash, a hang or a bad error output; FUZZ_FLAGS=--strict fails on every class.
+# Replay one case: $(BUN) fuzz/run.ts --seed S --case I
+.PHONY: fuzz
+N          ?= 300
+SEED       ?= 1
+FUZZ_FLAGS ?=
+fuzz: all
+	$(BUN) fuzz/run.ts --n $(N) --seed $(SEED) $(FUZZ_FLAGS)
+
 # The same suite on the Node 24 fallback build, so that it cannot rot unnoticed.
 conformance-node: node
 	$(NODE_BIN)/cni-conformance --cni-path $(NODE_BIN)

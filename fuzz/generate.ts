@@ -4,7 +4,9 @@
 // when any of its mutations is. Paths the sandbox only knows at run time are placeholders:
 // @NETNS@ (the container netns), @DIR@ (the case's temp dir, also the plugin's cwd), @DATA@
 // (host-local's dataDir, four levels under @DIR@ so that `../../x` names stay inside @DIR@),
-// @CNI_PATH@. The sandbox makes @DIR@/afile (a regular file) and @DIR@/adir before each case.
+// @CNI_PATH@. The sandbox makes @DIR@/afile and @DIR@/d1/d2/d3/afile (regular files) and
+// @DIR@/adir before each case. Every dataDir is at least three levels under @DIR@, so no
+// hostile network name (at most three `..`) leads host-local out of it (test/fuzz checks).
 import { caseRng, type Rng } from './prng.ts';
 
 export const PLUGINS = ['bridge', 'host-local', 'portmap'] as const;
@@ -232,6 +234,15 @@ function rawToken(st: State, token: string): string {
   return key;
 }
 
+/** Odd dataDirs and for which verbs Go refuses them (its host-local makes its directory in every verb). */
+export const DATA_DIRS: readonly (readonly [string, readonly Verb[]])[] = [
+  ['@DIR@/d1/d2/d3/afile', DECODING],
+  ['r1/r2/r3/data', NONE],
+  ['@DIR@/d1/d2/d3/', NONE],
+  ['@DATA@/../../x', NONE],
+  ['@DIR@/d1/d2/d3/afile/sub', DECODING],
+];
+
 const fieldsOf = (st: State): Field[] => FIELDS[st.plugin].filter(([p]) => get(st.conf, p) !== undefined || get(st.conf, p.slice(0, -1)) !== undefined);
 
 // ---- the mutations ----
@@ -338,8 +349,7 @@ export const MUTATIONS: readonly Mutation[] = [
     name: 'dataDir',
     plugins: ['bridge', 'host-local'],
     apply(st) {
-      // Go's host-local makes its directory in every verb.
-      const [d, invalid] = st.rng.pick<[string, readonly Verb[]]>([['@DIR@/afile', DECODING], ['rel/data', NONE], ['@DIR@/adir', NONE], ['@DATA@/../../x', NONE], ['@DIR@/afile/sub', DECODING]]);
+      const [d, invalid] = st.rng.pick(DATA_DIRS);
       if (!set(st.conf, ['ipam', 'dataDir'], d)) return null;
       return { desc: `ipam.dataDir = ${d}`, invalid, slot: 'ipam.dataDir' };
     },

@@ -77,6 +77,7 @@ export async function runCase(c: FuzzCase, o: { timeoutMs: number; binDir?: stri
     mkdirSync(join(dir, 'd1/d2/d3'), { recursive: true });
     mkdirSync(join(dir, 'adir'));
     writeFileSync(join(dir, 'afile'), 'a regular file\n');
+    writeFileSync(join(dir, 'd1/d2/d3/afile'), 'a regular file\n');
     if (c.plugin === 'portmap') {
       // The container's address routable from the host, as the bridge would leave it; without
       // IPv6, whose link-local addresses would arrive after the first snapshot (the carrier

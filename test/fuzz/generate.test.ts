@@ -1,6 +1,7 @@
 import { test } from 'uvu';
+import { resolve } from 'node:path';
 import * as assert from 'uvu/assert';
-import { baseConfig, generateCase, PLUGINS, serialize, validIfName, VERBS } from '../../fuzz/generate.ts';
+import { baseConfig, DATA_DIRS, generateCase, HOSTILE_STRINGS, PLUGINS, serialize, validIfName, VERBS } from '../../fuzz/generate.ts';
 
 test('generateCase is a pure function of (seed, index)', () => {
   for (let i = 0; i < 200; i++) assert.equal(generateCase(99, i), generateCase(99, i));
@@ -53,6 +54,34 @@ test('validIfName follows the kernel: 1-15 bytes, no slash, colon or space, not 
   assert.ok(validIfName('eth0'));
   assert.ok(validIfName('e'.repeat(15)));
   for (const bad of ['', 'e'.repeat(16), 'a/b', 'a:b', 'a b', '.', '..', 'éééééééé']) assert.not.ok(validIfName(bad), bad);
+});
+
+
+test('generateCase never leads host-local out of the case dir: dataDir joined with the network name stays inside', () => {
+  const dir = '/tmp/case';
+  for (let i = 0; i < 1000; i++) {
+    const c = generateCase(11, i);
+    let conf: { name?: unknown; ipam?: { dataDir?: unknown } } | null;
+    try {
+      conf = JSON.parse(c.stdin);
+    } catch {
+      continue;
+    }
+    const dataDir = conf?.ipam?.dataDir;
+    if (typeof dataDir !== 'string' || typeof conf?.name !== 'string') continue;
+    const resolved = resolve(dir, dataDir.replaceAll('@DATA@', `${dir}/d1/d2/d3/data`).replaceAll('@DIR@', dir), conf.name);
+    assert.ok(resolved.startsWith(`${dir}/`), `case ${i}: ${dataDir} + ${conf.name} -> ${resolved}`);
+  }
+});
+
+test('every dataDir the generator picks, joined with every hostile network name, stays in the case dir', () => {
+  const dir = '/tmp/case';
+  for (const [d] of [['@DATA@'], ...DATA_DIRS]) {
+    for (const name of ['fznet', ...HOSTILE_STRINGS]) {
+      const resolved = resolve(dir, d!.replaceAll('@DATA@', `${dir}/d1/d2/d3/data`).replaceAll('@DIR@', dir), name);
+      assert.ok(resolved.startsWith(`${dir}/`), `${d} + ${JSON.stringify(name)} -> ${resolved}`);
+    }
+  }
 });
 
 test.run();

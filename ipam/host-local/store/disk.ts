@@ -39,7 +39,7 @@ interface Session {
   trusted: boolean;
   /** Set by a full read of the directory: every key's addresses, authoritative for this session. */
   snapshot: Map<string, string[]> | undefined;
-  /** We created or removed entries of the network directory, or found the sealed index wrong. */
+  /** We created or removed entries of the network directory, found the sealed index wrong, or swept in a new boot. */
   modified: boolean;
   /** We created reservation files, whose directory entries must reach the disk before we return. */
   created: boolean;
@@ -327,6 +327,9 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
       if (ss.swept) return 0;
       ss.swept = true;
       if (ss.stamp?.boot === currentBoot()) return 0;
+      // Recording the boot is the sweep's one write even when it frees nothing: from then on no
+      // sweep runs in this boot, so nothing made in it can be taken for stale, whatever the clock.
+      ss.modified = true;
       const all = this.reservations();
       // Trusted, the stamp proves every file present was made in the boot it names.
       const proven = ss.sealed && ss.stamp?.boot !== undefined;

@@ -331,7 +331,7 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
       // sweep runs in this boot, so nothing made in it can be taken for stale, whatever the clock.
       ss.modified = true;
       const all = this.reservations();
-      // Trusted, the stamp proves every file present was made in the boot it names.
+      // Sealed, the stamp proves every file present was made in or before the boot it names.
       const proven = ss.sealed && ss.stamp?.boot !== undefined;
       const before = proven ? Infinity : boot.startedMs() - BOOT_MARGIN_MS;
       const stale = all.filter((r) => changedMs(join(dir, r.ip)) < before);

@@ -39,7 +39,7 @@ interface Session {
   trusted: boolean;
   /** Set by a full read of the directory: every key's addresses, authoritative for this session. */
   snapshot: Map<string, string[]> | undefined;
-  /** We created or removed entries of the network directory, or found the sealed index wrong. */
+  /** We created or removed entries of the network directory, found the sealed index wrong, or swept in a new boot. */
   modified: boolean;
   /** We created reservation files, whose directory entries must reach the disk before we return. */
   created: boolean;
@@ -47,6 +47,12 @@ interface Session {
   broken: boolean;
   /** Reservations older than the running boot have been released. */
   swept: boolean;
+  /**
+   * The last address reserved per range set, written to last_reserved_ip.<set> only when the
+   * operation succeeds: under one lock nobody sees it sooner, and a failed ADD leaves the cursors
+   * as it found them.
+   */
+  readonly cursors: Map<string, string>;
 }
 
 /**
@@ -246,7 +252,17 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
     }
   }
 
-  function finish(ss: Session): void {
+  function writeCursors(ss: Session): void {
+    for (const [rangeId, ip] of ss.cursors) {
+      try {
+        writeFileSync(join(dir, LAST_RESERVED_PREFIX + rangeId), ip, { mode: 0o600 });
+      } catch {
+        // The reservations stand: a cursor only tells where the next search starts.
+      }
+    }
+  }
+
+  function finish(ss: Session, failed: boolean): void {
     // ADD reports an address only once its reservation would survive a crash, or a restarted
     // host could hand it out again: the file's data is synced at creation, its directory entry
     // here, once for all of the operation's files. Removals are not synced: one lost in a crash
@@ -254,10 +270,13 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
     // the owner index: each entry is checked against the files, and a directory whose mtime moved
     // is read again in full.
     if (ss.created) fsyncDir(dir);
+    if (!failed) writeCursors(ss);
     // Only a change of the directory is worth a write: an operation with nothing to do leaves
     // the disk as it was, and an unsealed directory only costs the next operation a full read.
     if (ss.broken || !ss.modified) return;
     try {
+      // A failed operation creates no index for a network that had none (one the Go plugin made).
+      if (failed && !exists(idx)) return;
       ensureIndexDir(idx);
       if (ss.snapshot) rewriteIndex(idx, ss.snapshot);
       seal(ss);
@@ -281,16 +300,16 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
         const stat = statDir();
         const stamp = readStamp(idx);
         const sealed = !!stamp && stamp.ino === stat.ino && stamp.mtimeNs === stat.mtimeNs;
-        s = { stat, stamp, sealed, trusted: sealed, snapshot: undefined, modified: false, created: false, broken: false, swept: false };
+        s = { stat, stamp, sealed, trusted: sealed, snapshot: undefined, modified: false, created: false, broken: false, swept: false, cursors: new Map() };
         const out = fn();
         done = true;
         fresh = false;
-        finish(s);
+        finish(s, false);
         return out;
       } catch (err) {
         if (!done && s && !(fresh && discard())) {
           try {
-            finish(s);
+            finish(s, true);
           } catch (also) {
             // The error that stopped the operation leads; the failed cleanup goes into its details.
             throw combineErrors([err, also]);
@@ -308,8 +327,11 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
       if (ss.swept) return 0;
       ss.swept = true;
       if (ss.stamp?.boot === currentBoot()) return 0;
+      // Recording the boot is the sweep's one write even when it frees nothing: from then on no
+      // sweep runs in this boot, so nothing made in it can be taken for stale, whatever the clock.
+      ss.modified = true;
       const all = this.reservations();
-      // Trusted, the stamp proves every file present was made in the boot it names.
+      // Sealed, the stamp proves every file present was made in or before the boot it names.
       const proven = ss.sealed && ss.stamp?.boot !== undefined;
       const before = proven ? Infinity : boot.startedMs() - BOOT_MARGIN_MS;
       const stale = all.filter((r) => changedMs(join(dir, r.ip)) < before);
@@ -330,21 +352,13 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
         // A rescan triggered here already sees the new file: keep the list free of repeats.
         const held = lookup(key).filter((x) => x !== ip);
         setEntry(key, [...held, ip]);
-        try {
-          writeFileSync(join(dir, LAST_RESERVED_PREFIX + rangeId), ip, { mode: 0o600 });
-        } catch (err) {
-          // Like the reference the reservation fails; unlike it, nothing is left behind.
-          unlinkIfExists(path);
-          setEntry(key, held);
-          throw ioError(err);
-        }
+        ss.cursors.set(rangeId, ip);
         return true;
       });
     },
 
     lastReserved(rangeId) {
-      session();
-      return readIfExists(join(dir, LAST_RESERVED_PREFIX + rangeId));
+      return session().cursors.get(rangeId) ?? readIfExists(join(dir, LAST_RESERVED_PREFIX + rangeId));
     },
 
     getByID(owner) {

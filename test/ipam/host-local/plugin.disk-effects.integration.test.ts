@@ -60,6 +60,18 @@ test('a failed ADD on a new network leaves nothing behind: bad resolvConf, exhau
     assert.equal(treeSnapshot(w.dataDir), {});
   }));
 
+test('a failed ADD on a network the Go plugin made leaves its files as they were, and makes no index', () =>
+  inWorld((w) => {
+    if (!existsSync(REFERENCE)) assert.unreachable(`${REFERENCE} is missing: apt-get install containernetworking-plugins`);
+    ok(run(w, 'ADD', conf(w, v4, REFERENCE_VERSION), { id: 'go', bin: REFERENCE }));
+    const withoutDirTimes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== w.network));
+    const before = withoutDirTimes(treeSnapshot(w.dataDir));
+    const e = errorOf(run(w, 'ADD', conf(w, { ranges: [[{ subnet: '10.3.0.0/29' }], [{ subnet: '10.4.0.0/30', rangeStart: '10.4.0.1', rangeEnd: '10.4.0.1' }]] })));
+    assert.is(e.code, 11);
+    // Only the directory's own mtime moves: an entry was made and removed in it.
+    assert.equal(withoutDirTimes(treeSnapshot(w.dataDir)), before);
+  }));
+
 /** Makes the network's stamp say its reservations were made in another boot, as after a reboot. */
 function fakeEarlierBoot(w: World): void {
   const link = join(w.dataDir, '.cni-ts-index', w.network, '.stamp');

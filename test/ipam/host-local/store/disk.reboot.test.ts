@@ -76,18 +76,29 @@ test('without the stamp as proof (another writer changed the directory), only fi
   writeFileSync(join(root, 'net', '10.0.0.9'), 'go-ctr\r\neth0');
   // Boot began an hour ago: both files are younger, so both stay (the old one is left to DEL or GC).
   assert.equal(sweep(boot('b2')), { freed: 0, left: ['10.0.0.2', '10.0.0.9'] });
-  // Boot began after both, by more than the margin: both are from an earlier boot.
-  assert.equal(sweep(boot('b3', -2 * BOOT_MARGIN_MS)), { freed: 2, left: [] });
+  // Another writer again, then a boot that began after all three files by more than the margin.
+  writeFileSync(join(root, 'net', '10.0.0.10'), 'go-ctr2\r\neth0');
+  assert.equal(sweep(boot('b3', -2 * BOOT_MARGIN_MS)), { freed: 3, left: [] });
 });
 
-test('a sweep with nothing to free writes nothing, and the next call still sweeps', () => {
+test('the first sweep of a boot records the boot even when it frees nothing; later calls of the boot write nothing', () => {
   reserveIn(boot('b1'), A, '10.0.0.2');
   const s = open(boot('b1'));
   s.withLock(() => s.releaseByID(A, 'fallback'));
   s.close();
-  const before = treeSnapshot(root);
   assert.equal(sweep(boot('b2')), { freed: 0, left: [] });
+  assert.is(stampBoot(), 'b2');
+  const before = treeSnapshot(root);
+  assert.equal(sweep({ id: () => 'b2', startedMs: () => Date.now() + 24 * HOUR }), { freed: 0, left: [] });
   assert.equal(treeSnapshot(root), before);
+});
+
+test('after a sweep that freed nothing, what the Go plugin adds in this boot is safe from a stepped clock', () => {
+  reserveIn(boot('b1'), A, '10.0.0.2');
+  writeFileSync(join(root, 'net', '10.0.0.9'), 'go-ctr\r\neth0');
+  assert.equal(sweep(boot('b2')), { freed: 0, left: ['10.0.0.2', '10.0.0.9'] });
+  writeFileSync(join(root, 'net', '10.0.0.10'), 'go-ctr2\r\neth0');
+  assert.equal(sweep({ id: () => 'b2', startedMs: () => Date.now() + 24 * HOUR }), { freed: 0, left: ['10.0.0.10', '10.0.0.2', '10.0.0.9'] });
 });
 
 test('a DEL in the new boot before any sweep keeps the proof: the next sweep frees the rest', () => {

@@ -19,10 +19,12 @@ export type DelegatedCommand = 'ADD' | 'DEL' | 'CHECK' | 'GC' | 'STATUS';
 
 const internal = (msg: string): CniError => new CniError(Code.Internal, msg);
 
+/** The plugin's executable in CNI_PATH. A bad name is the config's fault (7), a plugin missing
+ *  from CNI_PATH the environment's (4). */
 export function findInPath(plugin: string, paths: readonly string[]): string {
-  if (plugin === '') throw internal('no plugin name provided');
-  if (plugin.includes('/')) throw internal(`invalid plugin name: ${plugin}`);
-  if (paths.length === 0) throw internal('no paths provided');
+  if (plugin === '') throw new CniError(Code.InvalidNetworkConfig, 'no plugin name provided');
+  if (plugin.includes('/')) throw new CniError(Code.InvalidNetworkConfig, `invalid plugin name: ${plugin}`);
+  if (paths.length === 0) throw new CniError(Code.InvalidEnvironment, 'no paths provided');
   for (const dir of paths) {
     const full = join(dir, plugin);
     try {
@@ -31,7 +33,7 @@ export function findInPath(plugin: string, paths: readonly string[]): string {
       // not in this directory
     }
   }
-  throw internal(`failed to find plugin ${JSON.stringify(plugin)} in path ${goList(paths)}`);
+  throw new CniError(Code.InvalidEnvironment, `failed to find plugin ${JSON.stringify(plugin)} in path ${goList(paths)}`);
 }
 
 function describeExit(e: Exit): string {

@@ -14,9 +14,11 @@ export const Code = {
   TryAgainLater: 11,
   PluginNotAvailable: 50,
   LimitedConnectivity: 51,
-  // Plugin-specific (100 and above): a firewall tool that failed.
+  // Plugin-specific (100 and above): a firewall tool that failed, and a CHECK that found the
+  // attachment not as its ADD left it (the spec has no code for that).
   IptablesFailed: 100,
   NftablesFailed: 101,
+  CheckFailed: 102,
   Internal: 999,
 } as const;
 

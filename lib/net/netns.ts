@@ -5,6 +5,7 @@
 // switched back, and libuv's pool threads keep the namespace they were created in. That is
 // why the pool is started here, in the original namespace, before the first switch: a pool
 // first started by code running inside the switch would stay in the container for good.
+import { Code } from '../cni/errors.ts';
 import { closeSync, openSync, stat, writeSync } from 'node:fs';
 import { setns } from '../native/index.ts';
 import { wrapError } from './errors.ts';
@@ -29,7 +30,7 @@ export function openNetns(path: string): number {
   try {
     return openSync(path, 'r');
   } catch (err) {
-    throw wrapError(`failed to open netns "${path}"`, err);
+    throw Object.assign(wrapError(`failed to open netns "${path}"`, err), { cniCode: Code.InvalidNetns });
   }
 }
 
@@ -53,7 +54,7 @@ export function withNetns<T>(path: string, fn: () => T): T {
     setns(target, 'net');
   } catch (err) {
     dropBack();
-    throw wrapError(`failed to enter netns "${path}"`, err);
+    throw Object.assign(wrapError(`failed to enter netns "${path}"`, err), { cniCode: Code.InvalidNetns });
   } finally {
     closeSync(target);
   }

@@ -4,6 +4,7 @@
 // empty plugin name and fails), and the ipMasq rules are checked too.
 import { attachmentOf } from '../../lib/cni/attachment.ts';
 import { parsePrevResult } from '../../lib/cni/convert.ts';
+import { CniError, Code, codeOf } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, IPConfig, Route } from '../../lib/cni/result.ts';
 import { formatIPWithPrefix, formatPrefix, parseIPWithPrefix, prefixOf } from '../../lib/ip/index.ts';
@@ -105,7 +106,7 @@ export async function check(req: Request<BridgeConfig>, deps: Deps): Promise<voi
   const host = await deps.openNetlink();
   try {
     if (conf.ipamType !== '') await deps.delegate(req, conf.ipamType, 'CHECK');
-    if (!conf.prevResult) throw new Error('Required prevResult missing');
+    if (!conf.prevResult) throw new CniError(Code.InvalidNetworkConfig, 'Required prevResult missing');
     const prev = parsePrevResult(conf.prevResult, conf.cniVersion);
     const interfaces = prev.interfaces ?? [];
     const brIntf = interfaces.find((i) => i.name === conf.bridge) ?? { name: '' };
@@ -118,6 +119,10 @@ export async function check(req: Request<BridgeConfig>, deps: Deps): Promise<voi
     await checkAddressesAndRoutes(ctr, req.ifname, prev.ips ?? [], prev.routes ?? []);
     const missing = (await masq) ?? [];
     if (missing.length > 0) throw new Error(`Expected ipMasq rule not found: ${missing[0]}`);
+  } catch (err) {
+    // What CHECK found different from the result has no spec code; anything with a code keeps it.
+    if (codeOf(err) !== Code.Internal) throw err;
+    throw new CniError(Code.CheckFailed, (err as Error).message, '', { cause: err });
   } finally {
     ctr.close();
     host.close();

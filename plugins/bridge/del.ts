@@ -70,6 +70,8 @@ export async function del(req: Request<BridgeConfig>, deps: Deps): Promise<void>
   const conf = req.config;
   const a = attachmentOf(conf.name, req);
   const layer3 = conf.ipamType !== '';
+  // Without the IPAM plugin the DEL cannot finish: fail before anything is removed.
+  if (layer3) deps.findPlugin(conf.ipamType, req.cniPath);
   // A failed lookup is reported with the rest; the other steps run without the link.
   const lookup = req.netns === '' ? Promise.resolve(NO_LINK) : findContainerLink(deps, req.netns, req.ifname);
   const found = await lookup.catch(() => NO_LINK);

@@ -3,7 +3,7 @@
 // and the spoof check are loaded by the first verb that uses them.
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { release } from 'node:os';
-import { delegate } from '../../lib/cni/delegate.ts';
+import { delegate, findInPath } from '../../lib/cni/delegate.ts';
 import { openNetlink, readSysctl, withNetns, writeSysctl, type Netlink } from '../../lib/net/index.ts';
 import type { Backends } from '../../lib/firewall/backend.ts';
 import { MASQ_BACKENDS, type MasqBackend } from './masq/backend.ts';
@@ -21,6 +21,8 @@ export interface Deps {
   spoofCheck(): Promise<SpoofCheck>;
   /** IPAM: the request run by another plugin (lib/cni/delegate.ts). */
   readonly delegate: typeof delegate;
+  /** The delegated plugin's executable; throws (code 4) when CNI_PATH lacks it. */
+  readonly findPlugin: typeof findInPath;
   /** The host's sysctls. */
   readonly sysctl: Sysctl;
   /** Runs `fn` on the sysctls of the namespace at `netns`, all in one namespace switch. */
@@ -53,6 +55,7 @@ export const hostDeps: Deps = {
   masq: MASQ_BACKENDS,
   spoofCheck: async () => (await import('./spoofcheck/apply.ts')).nftSpoofCheck,
   delegate,
+  findPlugin: findInPath,
   sysctl,
   netnsSysctl: (netns, fn) => withNetns(netns, () => fn(sysctl)),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -142,6 +142,7 @@ export function fakeWorld(): FakeWorld {
       openNetlink: (netns) => kernel.openNetlink(netns),
       masq: { iptables: async () => masq.iptables, nftables: async () => masq.nftables },
       spoofCheck: async () => spoof,
+      findPlugin: (name: string) => name,
       async delegate(req: Request<unknown>, type: string, command: string) {
         log.record(`ipam.${command} ${type}`);
         if (command === 'DEL') reserved.delete(req.containerID);

@@ -18,7 +18,7 @@
 // another writer changed the directory since, a file is stale only if its change time is earlier
 // than the boot's start by a margin; see README.md for what that does and does not guarantee.
 import { lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { combineErrors } from '../../../lib/cni/errors.ts';
 import { parseIP } from '../../../lib/ip/index.ts';
 import { createExclusive, fsyncDir, ioError, isErrno, readIfExists, unlinkIfExists } from './fsio.ts';
@@ -61,9 +61,10 @@ interface Session {
  */
 export const BOOT_MARGIN_MS = 60_000;
 
-function mkdirs(path: string, mode: number): void {
+/** Creates `path` and its missing parents; the first directory it created, if any. */
+function mkdirs(path: string, mode: number): string | undefined {
   try {
-    mkdirSync(path, { recursive: true, mode });
+    return mkdirSync(path, { recursive: true, mode });
   } catch (err) {
     throw ioError(err);
   }
@@ -104,7 +105,7 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
   const dir = networkDir(dataDir, network);
   const idx = indexDir(dataDir, network);
   let fresh = !exists(dir);
-  mkdirs(dir, 0o755);
+  let made = mkdirs(dir, 0o755);
   let lock = openLock(dir);
   let s: Session | undefined;
   let bootId: string | undefined;
@@ -239,6 +240,15 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
    * holds no reservation, so that a failed ADD leaves nothing behind. Under the lock, which
    * openers that raced us notice (see withLock). Whether it did.
    */
+  /** The parents our mkdir made for the network directory (a new dataDir), while nothing else is in them. */
+  function removeMadeParents(): void {
+    try {
+      for (let p = dirname(dir); made !== undefined && (p === made || p.startsWith(`${made}/`)); p = dirname(p)) rmdirSync(p);
+    } catch {
+      // another network's directory, or a file, is in there now: it stays
+    }
+  }
+
   function discard(): boolean {
     try {
       const names = readdirSync(dir);
@@ -246,6 +256,7 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
       for (const n of names) if (n !== 'lock') unlinkIfExists(join(dir, n));
       unlinkIfExists(join(dir, 'lock'));
       rmdirSync(dir);
+      removeMadeParents();
       return true;
     } catch {
       return false;
@@ -292,7 +303,7 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
       while (!lock.lock()) {
         lock.close();
         fresh = !exists(dir);
-        mkdirs(dir, 0o755);
+        made = mkdirs(dir, 0o755) ?? made;
         lock = openLock(dir);
       }
       let done = false;

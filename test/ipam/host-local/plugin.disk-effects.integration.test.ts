@@ -60,6 +60,14 @@ test('a failed ADD on a new network leaves nothing behind: bad resolvConf, exhau
     assert.equal(treeSnapshot(w.dataDir), {});
   }));
 
+test('a failed ADD whose dataDir does not exist yet removes the directories it made for it too', () =>
+  inWorld((w) => {
+    const dataDir = join(w.dataDir, 'new', 'data');
+    const e = errorOf(run(w, 'ADD', { ...conf(w, v4), ipam: { type: 'host-local', dataDir, ...v4 } }, { args: 'IP=10.9.9.9' }));
+    assert.match(e.msg, /10\.9\.9\.9/);
+    assert.equal(treeSnapshot(w.dataDir), {});
+  }));
+
 test('a failed ADD on a network the Go plugin made leaves its files as they were, and makes no index', () =>
   inWorld((w) => {
     if (!existsSync(REFERENCE)) assert.unreachable(`${REFERENCE} is missing: apt-get install containernetworking-plugins`);

@@ -241,4 +241,12 @@ test('add: a failed rollback step is reported with the error that caused the rol
   assert.equal(w.kernel.links.filter((l) => l.kind === 'veth'), [], 'the other undo steps still ran');
 });
 
+test('add: a network name and container ID too long for the ipMasq comment are refused before any change', async () => {
+  const w = fakeWorld();
+  const err = await rejection<CniError>(add(bridgeRequest('ADD', L3, { containerID: 'c'.repeat(300) }), w.deps));
+  assert.is(err.code, 7);
+  assert.match(err.message, /at most 255/);
+  assert.equal(w.log.calls, []);
+});
+
 test.run();

@@ -16,25 +16,38 @@ export interface Deps {
   checkWritable(conf: HostLocalConfig): void;
 }
 
+/**
+ * The network's directory if it exists, else the nearest existing one above it, where ADD would
+ * create it. A file there (a dataDir that is a regular file) is an error for every verb, as the
+ * reference's mkdir makes it one: refusing it only on ADD would accept a bad config elsewhere.
+ */
+function nearestDir(conf: HostLocalConfig): string {
+  const target = networkDir(conf.dataDir, conf.name);
+  let dir = target;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  let isDir;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    throw ioError(err);
+  }
+  if (!isDir) throw new CniError(Code.IOFailure, `mkdir ${target}: not a directory`);
+  return dir;
+}
+
 export const diskDeps: Deps = {
   openStore(conf, create) {
-    if (!create && !existsSync(networkDir(conf.dataDir, conf.name))) return undefined;
+    if (!create && nearestDir(conf) !== networkDir(conf.dataDir, conf.name)) return undefined;
     return openDiskStore(conf.dataDir, conf.name);
   },
   checkWritable(conf) {
     // The network's directory, or the nearest one ADD would create it in: STATUS creates nothing.
-    const target = networkDir(conf.dataDir, conf.name);
-    let dir = target;
-    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-    let isDir;
     try {
-      isDir = statSync(dir).isDirectory();
       // Root passes permission bits, but not a read-only mount: access(W_OK) reports EROFS.
-      accessSync(dir, constants.W_OK);
+      accessSync(nearestDir(conf), constants.W_OK);
     } catch (err) {
       throw ioError(err);
     }
-    if (!isDir) throw new CniError(Code.IOFailure, `mkdir ${target}: not a directory`);
   },
 };
 

@@ -115,6 +115,7 @@ test('add: ordinary conditions pass', async () => {
   ]) {
     const f = fakes();
     await add(request('ADD', conf), f.deps);
+    assert.ok(f.log.some((l) => / forward /.test(l)), `the rules were made for ${JSON.stringify(conf)}`);
   }
 });
 

@@ -22,7 +22,9 @@ test('gc: every backend, even with one configured; no valid attachment keeps not
 
 test('gc: a failure where the backend is unusable does not count', async () => {
   const f = fakes({ usable: { nftables: false }, fail: (b) => (b === 'nftables' ? new Error('nft: not found') : undefined) });
-  await gc(request('GC', valid), f.deps);
+  assert.is(await gc(request('GC', valid), f.deps), undefined);
+  assert.ok(f.log.includes('iptables collect net keep net/c1/eth0 net/c2/net1'), f.log.join());
+  assert.ok(f.log.includes('nftables usable'), 'the failing backend was probed');
 });
 
 test('gc: failures of usable backends, combined into one error', async () => {

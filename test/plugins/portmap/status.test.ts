@@ -23,8 +23,11 @@ test('status: a configured backend that is not usable is code 50 with its reason
 });
 
 test('status: unconfigured, one usable backend is enough', async () => {
-  await status(request('STATUS'), fakes({ usable: { iptables: false } }).deps);
-  await status(request('STATUS'), fakes({ usable: { nftables: false } }).deps);
+  for (const usable of [{ iptables: false }, { nftables: false }]) {
+    const f = fakes({ usable });
+    assert.is(await status(request('STATUS'), f.deps), undefined);
+    assert.equal(f.log.sort(), ['iptables usable', 'nftables usable']);
+  }
 });
 
 test('status: unconfigured, neither usable is code 50', async () => {

@@ -5,7 +5,6 @@ import * as assert from 'uvu/assert';
 import type { Family } from '../../../../lib/ip/index.ts';
 import { eachFamily } from '../../../../plugins/portmap/firewall/iptables.ts';
 import type { Teardown } from '../../../../plugins/portmap/firewall/types.ts';
-import {  } from '../../../helpers/portmap-fakes.ts';
 import { rejection } from '../../../helpers/assert.ts';
 
 const V4 = { family: 4, address: '10.0.0.2', cidr: '10.0.0.2/24' } as const;
@@ -16,25 +15,31 @@ const t = (ips: Teardown['ips'], families: readonly Family[]): Teardown => ({
   ips,
   families,
 });
+/** A DEL of one family that fails for `bad`, recording every family it was run for in `ran`. */
 const failOn =
   (...bad: Family[]) =>
+  (ran: Family[] = []) =>
   async (family: Family): Promise<void> => {
+    ran.push(family);
     if (bad.includes(family)) throw new Error(`ip${family === 6 ? '6' : ''}tables-restore: not usable`);
   };
 
 test('eachFamily: without addresses, a family that fails is skipped', async () => {
-  await eachFamily(t([], [4, 6]), failOn(6));
-  await eachFamily(t([], [4, 6]), failOn(4));
+  for (const bad of [6, 4] as const) {
+    const ran: Family[] = [];
+    assert.is(await eachFamily(t([], [4, 6]), failOn(bad)(ran)), undefined);
+    assert.equal(ran, [4, 6], 'both families were tried');
+  }
 });
 
 test('eachFamily: without addresses, both failing is the first failure', async () => {
-  assert.is((await rejection(eachFamily(t([], [4, 6]), failOn(4, 6)))).message, 'iptables-restore: not usable');
+  assert.is((await rejection(eachFamily(t([], [4, 6]), failOn(4, 6)()))).message, 'iptables-restore: not usable');
 });
 
 test('eachFamily: with addresses, any failure counts', async () => {
   const both = t([V4, { family: 6, address: '2001:db8::2', cidr: '2001:db8::2/64' }], [4, 6]);
-  assert.is((await rejection(eachFamily(both, failOn(6)))).message, 'ip6tables-restore: not usable');
-  assert.is((await rejection(eachFamily(t([V4], [4]), failOn(4)))).message, 'iptables-restore: not usable');
+  assert.is((await rejection(eachFamily(both, failOn(6)()))).message, 'ip6tables-restore: not usable');
+  assert.is((await rejection(eachFamily(t([V4], [4]), failOn(4)()))).message, 'iptables-restore: not usable');
 });
 
 test('eachFamily: every family runs, even after a failure', async () => {

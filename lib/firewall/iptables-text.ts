@@ -2,6 +2,9 @@
 // compare listed rules with planned ones and write restore scripts in this form, so both
 // directions live here, apart from the executor that runs the tools.
 
+/** The most bytes of a `--comment` iptables keeps: a longer one makes iptables-restore fail. */
+export const COMMENT_MAX_BYTES = 255;
+
 /** One argument as iptables-restore reads it: double quotes, with \ and " escaped, when needed. */
 const quoteArg = (a: string): string => (a !== '' && /^[^\s"'\\]+$/.test(a) ? a : `"${a.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
 

@@ -5,6 +5,7 @@
 // the sysctls it wrote. The reference leaves all of these behind.
 import { attachmentOf } from '../../lib/cni/attachment.ts';
 import { invalidConfig } from '../../lib/cni/errors.ts';
+import { COMMENT_MAX_BYTES } from '../../lib/firewall/iptables-text.ts';
 import { chainComment } from '../../lib/firewall/names.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { Interface, Result } from '../../lib/cni/result.ts';
@@ -88,14 +89,16 @@ async function setupGateways(deps: Deps, nl: Netlink, br: Link, conf: BridgeConf
   }
 }
 
-/** iptables keeps at most 255 bytes of a comment: the ipMasq rules' comment names the network
+/** iptables keeps only so many bytes of a comment: the ipMasq rules' comment names the network
  *  and the container, so an ADD with longer ones would fail only once IPAM had run. Refused on
  *  either backend: the same config must not work or fail by the host's firewall. */
 function checkMasqComment(req: Request<BridgeConfig>): void {
   const conf = req.config;
   if (!conf.ipMasq || conf.ipamType === '') return;
   const bytes = Buffer.byteLength(chainComment(conf.name, req.containerID));
-  if (bytes > 255) throw invalidConfig(`network name and container ID too long for the ipMasq rules' iptables comment: ${bytes} bytes, at most 255`);
+  if (bytes > COMMENT_MAX_BYTES) {
+    throw invalidConfig(`network name and container ID too long for the ipMasq rules' iptables comment: ${bytes} bytes, at most ${COMMENT_MAX_BYTES}`);
+  }
 }
 
 export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Result> {

@@ -2,6 +2,7 @@
 // the per-container CNI-DN-<hash> chain and its entry rules in CNI-HOSTPORT-DNAT, rule for rule
 // in the reference's order and argument spelling, so that either implementation finds and
 // removes what the other made. Pure: no processes, no kernel.
+import { COMMENT_MAX_BYTES } from '../../../lib/firewall/iptables-text.ts';
 import { chainName } from '../../../lib/firewall/names.ts';
 import { conditionsFor, destinationOf, hostPortText, mappingsFor, type ForwardSpec, type PortMapping } from './types.ts';
 import type { Attachment } from '../../../lib/cni/attachment.ts';
@@ -36,10 +37,10 @@ export interface IptablesPlan {
 export const dnatChainName = (a: Pick<Attachment, 'network' | 'containerID'>): string => chainName(a.network, a.containerID, 'DN-');
 export const oldSnatChainName = (a: Pick<Attachment, 'network' | 'containerID'>): string => chainName(a.network, a.containerID, 'SN-');
 
-/** iptables keeps at most 255 bytes of a comment; the reference cuts to 253 and adds "...". */
+/** What iptables keeps of a comment; the reference cuts a longer one to 253 bytes and adds "...". */
 export function trimComment(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
-  return bytes.length <= 255 ? text : `${bytes.subarray(0, 253).toString('utf8')}...`;
+  return bytes.length <= COMMENT_MAX_BYTES ? text : `${bytes.subarray(0, 253).toString('utf8')}...`;
 }
 
 export const entryComment = (a: Pick<Attachment, 'network' | 'containerID'>): string =>

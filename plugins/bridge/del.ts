@@ -1,6 +1,7 @@
-// DEL: best effort and idempotent. The container link goes (its host peer with it), IPAM is
-// released, spoof-check and masquerade state are removed, and every step runs even when an
-// earlier one failed. Unlike the reference, the firewall cleanup does not depend on the netns:
+// DEL: idempotent. IPAM is released first and, as in the reference, a failed release ends the
+// DEL with nothing removed, so that the runtime's retry finds the attachment whole. Then the
+// container link goes (its host peer with it) and spoof-check and masquerade state are removed,
+// every step running even when another failed. Unlike the reference, the firewall cleanup does not depend on the netns:
 // with CNI_NETNS empty, a netns already gone or the link already deleted, the addresses come
 // from prevResult and the state is found by name (reference #810).
 import { attachmentOf } from '../../lib/cni/attachment.ts';
@@ -18,6 +19,8 @@ interface ContainerLink {
   readonly addrs: MasqAddress[];
   /** Deletes the link, when there is one. */
   readonly remove?: () => Promise<void>;
+  /** Lets the link be, releasing what the lookup holds. */
+  readonly keep?: () => void;
 }
 
 const NO_LINK: ContainerLink = { addrs: [] };
@@ -50,7 +53,7 @@ async function findContainerLink(deps: Deps, netns: string, ifname: string): Pro
           if (!hasCode(err, 'ENODEV')) throw new Error(`failed to delete "${ifname}": ${err.message}`, { cause: err });
         })
         .finally(() => nl.close());
-    return { addrs, remove };
+    return { addrs, remove, keep: () => nl.close() };
   } catch (err) {
     nl.close();
     throw err;
@@ -74,15 +77,20 @@ export async function del(req: Request<BridgeConfig>, deps: Deps): Promise<void>
   if (layer3) deps.findPlugin(conf.ipamType, req.cniPath);
   // A failed lookup is reported with the rest; the other steps run without the link.
   const lookup = req.netns === '' ? Promise.resolve(NO_LINK) : findContainerLink(deps, req.netns, req.ifname);
-  const found = await lookup.catch(() => NO_LINK);
+  // The release runs while the link is looked up.
+  const ipam = layer3 ? deps.delegate(req, conf.ipamType, 'DEL') : undefined;
+  const [found, released] = await Promise.all([lookup.catch(() => NO_LINK), ipam?.then(() => undefined, (err: unknown) => err)]);
+  if (released !== undefined) {
+    found.keep?.();
+    throw released;
+  }
   // The link deletion is started first and runs on a worker thread (the kernel holds it 17-28 ms);
-  // IPAM and the firewall tools run meanwhile. Started before it, the tools would delay it: a tool
+  // the firewall tools run meanwhile. Started before it, the tools would delay it: a tool
   // that deleted rules holds nftables' commit lock, which the veth's unregistration needs, for an
   // RCU grace period (10-30 ms) when it closes its netlink socket. After it, the waits added up.
   const deletion = found.remove?.();
-  const ipam = layer3 ? deps.delegate(req, conf.ipamType, 'DEL') : undefined;
   const spoof = conf.macspoofchk ? deps.spoofCheck().then((s) => s.teardown(a)) : undefined;
   const addrs = layer3 && conf.ipMasq ? mergeAddresses(found.addrs, prevAddresses(conf)) : undefined;
   const masq = addrs && onEveryBackend(deps.masq, (m) => m.teardown(a, addrs));
-  await settleAll([lookup, deletion, ipam, spoof, masq]);
+  await settleAll([lookup, deletion, spoof, masq]);
 }

@@ -18,10 +18,12 @@ export class CallLog {
   failAt: number | undefined;
   /** From this index on, every call fails: the plugin died there. */
   failFrom: number | undefined;
+  /** The call, by its text, that fails, wherever it comes. */
+  failOn: string | undefined;
 
   record(call: string): void {
     const i = this.calls.push(call) - 1;
-    if (i === this.failAt || (this.failFrom !== undefined && i >= this.failFrom)) throw new Error(`injected failure of ${call}`);
+    if (i === this.failAt || call === this.failOn || (this.failFrom !== undefined && i >= this.failFrom)) throw new Error(`injected failure of ${call}`);
   }
 }
 

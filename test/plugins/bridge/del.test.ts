@@ -1,5 +1,6 @@
 // bridge DEL against fakes: after a whole ADD, without a netns, with the netns gone, after an ADD
-// that died half-way, and with failures, which never stop the other steps and come back together.
+// that died half-way, and with failures: a failed IPAM release stops the DEL before anything
+// goes; later failures never stop the other steps and come back together.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CniError } from '../../../lib/cni/errors.ts';
@@ -66,20 +67,34 @@ test('del: after an ADD that died half-way (its rollback too), everything it mad
   assert.ok(w.log.calls.includes('masq.iptables.teardown '));
 });
 
-test('del: failures do not stop the other steps and come back as one error', async () => {
+test('del: a failed IPAM release ends the DEL with nothing removed, as in the reference', async () => {
   const { w, prevResult } = await added();
-  w.log.failAt = 2; // ctr.open, ctr.findLink, then the addresses
+  const before = leftovers(w);
   const failing = { ...w.deps, delegate: async () => Promise.reject(new Error('host-local: store is read-only')) };
   try {
     await del(bridgeRequest('DEL', { ...L3, prevResult }), failing);
     assert.unreachable();
   } catch (err) {
+    assert.is((err as Error).message, 'host-local: store is read-only');
+  }
+  assert.is(leftovers(w), before, 'the retry finds the attachment whole');
+  assert.is(w.kernel.open, 0, 'the link lookup let go of its handle');
+});
+
+test('del: after the release, failures do not stop the other steps and come back as one error', async () => {
+  const { w, prevResult } = await added();
+  w.log.failOn = 'ctr.listAddresses 3';
+  w.masq.nftables.broken = true;
+  try {
+    await del(bridgeRequest('DEL', { ...L3, prevResult }), w.deps);
+    assert.unreachable();
+  } catch (err) {
     const e = err as CniError;
     assert.is(e.message, 'injected failure of ctr.listAddresses 3');
-    assert.is(e.details, 'host-local: store is read-only');
+    assert.is(e.details, 'nftables is broken');
   }
-  // The masquerading still went, by prevResult's address.
-  assert.is(w.masq.iptables.rules.size + w.spoof.chains.size, 0);
+  // The masquerading still went on iptables, by prevResult's address.
+  assert.is(w.masq.iptables.rules.size + w.spoof.chains.size + w.reserved.size, 0);
 });
 
 test('del: a failure on a backend that is not usable here does not count; on a usable one it does', async () => {

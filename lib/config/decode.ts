@@ -2,7 +2,7 @@
 // validator generated at build time from the same schema. Errors are CNI code 7 naming the field.
 import type { ErrorObject, JSONSchemaType } from 'ajv';
 import { invalidConfig } from '../cni/errors.ts';
-import { foldKeys, FractionError, type SchemaNode } from './fold.ts';
+import { foldKeys, NotGoIntError, type SchemaNode } from './fold.ts';
 
 /** The shape of an ajv standalone validator: it fills defaults in place and records its errors. */
 export interface Validator {
@@ -59,8 +59,9 @@ export function decodeConfig<T>(raw: unknown, spec: ConfigSpec<T>, what = 'netwo
   try {
     data = foldKeys(raw, spec.schema as SchemaNode);
   } catch (err) {
-    if (!(err instanceof FractionError)) throw err;
-    throw invalidConfig(`invalid ${what}: field "${fieldPath(err.path)}" must be integer, got ${err.source}`);
+    if (!(err instanceof NotGoIntError)) throw err;
+    const want = err.tooLarge ? 'a 64-bit integer' : 'integer';
+    throw invalidConfig(`invalid ${what}: field "${fieldPath(err.path)}" must be ${want}, got ${err.source}`);
   }
   if (!spec.validate(data)) {
     const err = spec.validate.errors?.[0];

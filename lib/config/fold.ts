@@ -1,7 +1,8 @@
 // Go's encoding/json matches object keys to struct fields by its fold (an exact match first),
 // leaves a field at its default when the value is null, and keeps map keys as they are.
 // This rewrites a parsed JSON value into that shape, guided by the schema the validator uses, and
-// refuses what the validator cannot see: a whole number written as 80.0 or 1e3 for an int field.
+// refuses what the validator cannot see: a whole number written as 80.0 or 1e3 for an int field,
+// and one past Go's int64, which JSON.parse reads as a double without complaint.
 import { goFold } from '../cni/go.ts';
 import { fractionAt } from '../cni/gosyntax.ts';
 
@@ -15,15 +16,19 @@ export interface SchemaNode {
 }
 
 /** A number Go's int field refuses; `path` holds the keys and indexes down to it. */
-export class FractionError extends Error {
+export class NotGoIntError extends Error {
   readonly path: readonly string[];
   readonly source: string;
-  constructor(path: readonly string[], source: string) {
-    super(`${source} is not an integer`);
+  readonly tooLarge: boolean;
+  constructor(path: readonly string[], source: string, tooLarge: boolean) {
+    super(`${source} is not ${tooLarge ? 'a 64-bit' : 'an'} integer`);
     this.path = path;
     this.source = source;
+    this.tooLarge = tooLarge;
   }
 }
+
+const INT64_LIMIT = 2 ** 63;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -77,8 +82,13 @@ export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = 
 /** Folds `holder[key]`, which the schema calls `field`; `path` is a stack shared down the walk. */
 function foldMember(holder: object, key: string, field: string, v: unknown, schema: SchemaNode, root: SchemaNode, path: string[]): unknown {
   path.push(field);
-  const source = typeof v === 'number' ? fractionAt(holder, key) : undefined;
-  if (source !== undefined && isInteger(resolve(schema, root))) throw new FractionError([...path], source);
+  if (typeof v === 'number') {
+    const source = fractionAt(holder, key);
+    const tooLarge = Math.abs(v) >= INT64_LIMIT;
+    if ((source !== undefined || tooLarge) && isInteger(resolve(schema, root))) {
+      throw new NotGoIntError([...path], source ?? String(v), tooLarge && source === undefined);
+    }
+  }
   const out = foldKeys(v, schema, root, path);
   path.pop();
   return out;

@@ -12,6 +12,7 @@ import type { Attachment } from '../../lib/cni/attachment.ts';
 import type { Backend } from '../../lib/firewall/backend.ts';
 import { validAttachments } from '../../lib/config/schemas/netconf.ts';
 import { parseMAC } from '../../lib/ip/index.ts';
+import { ifnameProblem } from '../../lib/net/ifname.ts';
 import { bridgeSchema, type BridgeWire, type VlanTrunkWire } from './schema.ts';
 
 export const DEFAULT_BRIDGE = 'cni0';
@@ -120,7 +121,7 @@ export function parseBridgeConf(raw: unknown, envArgs: string, command: Command)
   const conf: BridgeConfig = {
     cniVersion: wire.cniVersion,
     name: wire.name,
-    bridge: wire.bridge || DEFAULT_BRIDGE,
+    bridge: wire.bridge ?? DEFAULT_BRIDGE,
     isGateway: (wire.isGateway ?? false) || (wire.isDefaultGateway ?? false),
     isDefaultGateway: wire.isDefaultGateway ?? false,
     forceAddress: wire.forceAddress ?? false,
@@ -149,6 +150,10 @@ export function parseBridgeConf(raw: unknown, envArgs: string, command: Command)
 
 /** What the reference refuses in cmdAdd (some of it only after creating the bridge). */
 function checkForAdd(c: BridgeConfig): void {
+  // The kernel would refuse the name only after the bridge lookup; "" it would even replace with
+  // bridge0, which the reference then leaks.
+  const badName = ifnameProblem(c.bridge);
+  if (badName) throw invalidConfig(`bridge: ${badName.message} ${JSON.stringify(c.bridge)}`, badName.details);
   if (c.ipamType !== '' && c.disableContainerInterface) throw invalidConfig('cannot use IPAM when DisableContainerInterface flag is set');
   if (c.hairpinMode && c.promiscMode) throw invalidConfig('cannot set hairpin mode and promiscuous mode at the same time');
   if (c.mac !== undefined) {

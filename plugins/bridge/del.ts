@@ -27,7 +27,7 @@ const NO_LINK: ContainerLink = { addrs: [] };
 
 /**
  * The container interface's global unicast addresses, and the deletion of the link, not yet
- * started; nothing if the link or the netns is absent.
+ * started; nothing if the link or the netns is absent, or the link is no veth.
  */
 async function findContainerLink(deps: Deps, netns: string, ifname: string): Promise<ContainerLink> {
   let nl: Netlink;
@@ -39,7 +39,8 @@ async function findContainerLink(deps: Deps, netns: string, ifname: string): Pro
   }
   try {
     const link = await nl.findLink(ifname);
-    if (link === undefined) {
+    // Only a veth can be ours: CNI_IFNAME=lo, or a link another plugin made, is left alone.
+    if (link === undefined || link.kind !== 'veth') {
       nl.close();
       return NO_LINK;
     }

@@ -93,6 +93,14 @@ test('parseBridgeConf: ADD-time refusals, which DEL and GC do not make', () => {
   assert.is(parse({ cniVersion: '0.2.0', ipam: { type: 'host-local' } }).ipamType, 'host-local');
 });
 
+test('parseBridgeConf: ADD refuses a bridge name the kernel would refuse, "" included, naming the field', () => {
+  throwsCni(() => parse({ bridge: '' }), 7, 'bridge: interface name is empty ""');
+  throwsCni(() => parse({ bridge: 'a-very-long-bridge' }), 7, /^bridge: interface name is too long/);
+  throwsCni(() => parse({ bridge: 'br 0' }), 7, /^bridge: interface name contains/);
+  assert.is(parse({ bridge: '' }, '', 'DEL').bridge, '');
+  assert.is(parse({ bridge: null }).bridge, 'cni0');
+});
+
 test('parseBridgeConf: GC reads both attachment keys', () => {
   const att = [{ containerID: 'a', ifname: 'eth0' }];
   const want = [{ network: 'net', containerID: 'a', ifname: 'eth0' }];
@@ -107,11 +115,13 @@ test('parseBridgeConf refuses the common NetConf fields of a wrong shape with co
   throwsCni(() => parse({ args: 5 }), 7, 'invalid bridge config: field "args" must be object, got 5');
 });
 
-test('parseBridgeConf refuses an int written as 1500.0 or 1e3, as Go does', () => {
+test('parseBridgeConf refuses an int written as 1500.0 or 1e3, or past int64, as Go does', () => {
   const text = (json: string) => () => parseBridgeConf(parseJsonAsGo(Buffer.from(`{"cniVersion":"1.0.0","name":"net","type":"bridge",${json}}`)), '', 'ADD');
   throwsCni(text('"mtu":1500.0'), 7, 'invalid bridge config: field "mtu" must be integer, got 1500.0');
   throwsCni(text('"vlan":1e1'), 7, 'invalid bridge config: field "vlan" must be integer, got 1e1');
   throwsCni(text('"vlanTrunk":[{"minID":1,"maxID":2.0}]'), 7, 'invalid bridge config: field "vlanTrunk[0].maxID" must be integer, got 2.0');
+  throwsCni(text('"mtu":100000000000000000000'), 7, 'invalid bridge config: field "mtu" must be a 64-bit integer, got 100000000000000000000');
+  throwsCni(text('"vlan":-9223372036854775809'), 7, /field "vlan" must be a 64-bit integer/);
   assert.is(text('"mtu":1400,"ipam":{"type":"host-local","subnet":"10.1.0.0/16"}')().mtu, 1400);
 });
 

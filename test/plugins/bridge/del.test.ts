@@ -67,6 +67,15 @@ test('del: after an ADD that died half-way (its rollback too), everything it mad
   assert.ok(w.log.calls.includes('masq.iptables.teardown '));
 });
 
+test('del: a link of that name that is no veth (CNI_IFNAME=lo, another plugin\'s) is left alone', async () => {
+  const w = fakeWorld();
+  w.kernel.addLink(NETNS, { name: 'eth0', kind: 'dummy' });
+  await del(bridgeRequest('DEL', L3), w.deps);
+  assert.ok(w.kernel.links.some((l) => l.name === 'eth0' && l.kind === 'dummy'));
+  assert.not.ok(w.log.calls.some((c) => c.startsWith('ctr.deleteLink')));
+  assert.is(w.kernel.open, 0);
+});
+
 test('del: a failed IPAM release ends the DEL with nothing removed, as in the reference', async () => {
   const { w, prevResult } = await added();
   const before = leftovers(w);

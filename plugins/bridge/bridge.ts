@@ -44,6 +44,11 @@ async function create(nl: Netlink, conf: BridgeConfig): Promise<boolean> {
     const message = `could not add "${name}": ${(err as Error).message}`;
     // The kernel answers EINVAL to an MTU the bridge cannot have: the config's fault.
     if (hasCode(err, 'EINVAL') && conf.mtu > 0) throw new CniError(Code.InvalidNetworkConfig, message, '', { cause: err });
+    // A kernel built without bridge VLAN filtering refuses only the filtering.
+    if (hasCode(err, 'EOPNOTSUPP') && conf.vlanFiltering) {
+      const asked = conf.vlan !== 0 ? `vlan ${conf.vlan}` : `vlanTrunk ${JSON.stringify(conf.vlans)}`;
+      throw new CniError(Code.UnsupportedField, `${message} (${asked} needs VLAN filtering, which this kernel lacks)`, '', { cause: err });
+    }
     throw new Error(message, { cause: err });
   }
 }

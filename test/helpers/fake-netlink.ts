@@ -42,6 +42,8 @@ export class FakeKernel {
   readonly namespaces = new Set<string>([HOST]);
   /** Handles opened and not yet closed. */
   open = 0;
+  /** Built with bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING). */
+  vlanFiltering = true;
   readonly log: CallLog;
   #nextIndex = 2;
 
@@ -136,6 +138,7 @@ class FakeNetlink implements Netlink {
   async createBridge(o: BridgeOptions): Promise<void> {
     this.#record('createBridge', o.name);
     if (this.kernel.find(this.ns, o.name)) throw errnoError(`failed to create bridge "${o.name}"`, EEXIST);
+    if (o.vlanFiltering && !this.kernel.vlanFiltering) throw errnoError(`failed to create bridge "${o.name}"`, EOPNOTSUPP);
     this.kernel.addLink(this.ns, { name: o.name, kind: 'bridge', ...(o.mtu && { mtu: o.mtu }), ...(o.vlanFiltering && { vlanFiltering: true }) });
   }
 

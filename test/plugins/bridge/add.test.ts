@@ -73,6 +73,19 @@ test('add: an existing link that is not a bridge is refused before anything is m
   assert.equal(w.log.calls.filter((c) => UNDO_CALLS.test(c)), []);
 });
 
+test('add: a VLAN on a kernel without bridge VLAN filtering is code 2 naming the field, with nothing made', async () => {
+  const w = fakeWorld();
+  w.kernel.vlanFiltering = false;
+  try {
+    await add(bridgeRequest('ADD', { ...L3, vlan: 5 }), w.deps);
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, /vlan 5 needs VLAN filtering, which this kernel lacks/);
+    assert.is((err as CniError).code, 2);
+  }
+  assert.is(w.kernel.links.length, 0);
+});
+
 test('add: a container interface name that is taken is code 7, and the bridge made for it goes', async () => {
   const w = fakeWorld();
   w.kernel.addLink(NETNS, { name: 'eth0', kind: 'dummy' });

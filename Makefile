@@ -17,6 +17,10 @@ BC_ORDER    := build/bytecode-order.txt
 CNI_BIN_DIR ?= /opt/cni/bin
 NODE_BIN    := dist/node/bin
 SEA_FUSE    := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
+VERSION     := $(shell sed -n 's/^  "version": "\([^"]*\)",$$/\1/p' package.json)
+# The image `make image` builds; deploy/kubernetes/ refers to it by this name (its test checks).
+IMAGE       := localhost/cni-ts:$(VERSION)
+IMAGE_TAR   := dist/cni-ts-image.tar
 
 # Drops a just-written executable from the page cache. Written or copied in big chunks, its pages
 # are cached in large folios, and the kernel (6.18 here) maps a whole large folio on a page fault,
@@ -175,6 +179,18 @@ install: all
 	$(call drop_cache,$(DESTDIR)$(CNI_BIN_DIR)/cni-ts)
 	install -m 0644 $(NATIVE_DIR)/native.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
 	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
+
+# The OCI image (an oci-archive): the executable, its native directory and the shared libraries
+# they load, nothing else; built offline with podman (deploy/image/build). Load it with
+# `podman load -i` or `ctr -n k8s.io images import`. `make image-ref` prints its name.
+.PHONY: image image-ref
+image: links $(IMAGE_TAR)
+
+image-ref:
+	@echo $(IMAGE)
+
+$(IMAGE_TAR): $(EXE) $(NATIVE_DIR)/native.node deploy/image/build deploy/image/Containerfile
+	deploy/image/build $(EXE) $(IMAGE) $@
 
 clean:
 	rm -rf dist build/.validators.stamp $$(find lib plugins ipam -name '*.generated.ts')

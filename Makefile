@@ -189,7 +189,7 @@ image: links $(IMAGE_TAR)
 image-ref:
 	@echo $(IMAGE)
 
-$(IMAGE_TAR): $(EXE) $(NATIVE_DIR)/native.node deploy/image/build deploy/image/Containerfile
+$(IMAGE_TAR): $(EXE) $(NATIVE_DIR)/native.node deploy/image/build deploy/image/Containerfile package.json
 	deploy/image/build $(EXE) $(IMAGE) $@
 
 clean:

@@ -87,7 +87,9 @@ test('the loaded image runs the admin command: --version, install --help', () =>
   const { nofile, nproc } = containerUlimits();
   const runImage = (...args: string[]): string =>
     podman('run', '--rm', '--network', 'none', '--read-only', '--cgroup-manager', 'cgroupfs', '--ulimit', `nofile=${nofile}:${nofile}`, '--ulimit', `nproc=${nproc}:${nproc}`, ref, ...args);
-  assert.is(runImage('--version'), run(join(BIN_DIR, 'cni-ts'), ['--version']));
+  const version = runImage('--version');
+  assert.is(version, run(join(BIN_DIR, 'cni-ts'), ['--version']));
+  assert.is(version.split('\n')[0], `cni-ts ${ref.slice(ref.lastIndexOf(':') + 1)}`, 'the tag is the version the executable reports');
   assert.match(runImage('install', '--help'), /^Usage: cni-ts install \[options\]\n/);
 });
 

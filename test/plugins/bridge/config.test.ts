@@ -87,7 +87,7 @@ test('parseBridgeConf: ADD-time refusals, which DEL and GC do not make', () => {
   throwsCni(() => parse({ hairpinMode: true, promiscMode: true }), 7, 'cannot set hairpin mode and promiscuous mode at the same time');
   throwsCni(() => parse({ disableContainerInterface: true, ipam: { type: 'host-local' } }), 7, 'cannot use IPAM when DisableContainerInterface flag is set');
   throwsCni(() => parse({ ipMasqBackend: 'pf' }), 7, 'unknown ipmasq backend "pf"');
-  throwsCni(() => parse({ cniVersion: '0.2.0' }), 999, 'cannot convert: no valid IP addresses');
+  throwsCni(() => parse({ cniVersion: '0.2.0' }), 1, 'cannot convert: no valid IP addresses');
   assert.is(parse({ hairpinMode: true, promiscMode: true, ipMasqBackend: 'pf' }, '', 'DEL').ipMasqBackend, undefined);
   assert.is(parse({ ipMasqBackend: 'nftables' }, '', 'GC').ipMasqBackend, 'nftables');
   assert.is(parse({ cniVersion: '0.2.0', ipam: { type: 'host-local' } }).ipamType, 'host-local');

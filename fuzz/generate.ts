@@ -328,7 +328,8 @@ export const MUTATIONS: readonly Mutation[] = [
     plugins: ['bridge', 'host-local'],
     apply(st) {
       const r: [string, Json, readonly Verb[]][] = [
-        ['gateway outside the subnet', [[{ subnet: '10.1.0.0/24', gateway: '10.2.0.1' }]], DECODING],
+        // host-local takes it, as Go's does; bridge cannot route through it.
+        ['gateway outside the subnet', [[{ subnet: '10.1.0.0/24', gateway: '10.2.0.1' }]], st.plugin === 'bridge' ? ['ADD'] : NONE],
         ['overlapping ranges', [[{ subnet: '10.1.0.0/24' }], [{ subnet: '10.1.0.128/25' }]], DECODING],
         ['rangeStart outside the subnet', [[{ subnet: '10.1.0.0/24', rangeStart: '10.9.0.10' }]], DECODING],
         ['rangeStart after rangeEnd', [[{ subnet: '10.1.0.0/24', rangeStart: '10.1.0.100', rangeEnd: '10.1.0.10' }]], DECODING],
@@ -359,7 +360,8 @@ export const MUTATIONS: readonly Mutation[] = [
     plugins: ['bridge', 'portmap'],
     apply(st) {
       const shapes: [string, Json, readonly Verb[]][] = [
-        ['{}', {}, st.plugin === 'portmap' ? ADD_CHECK : NONE],
+        // Go takes it from 0.3.0 on; 0.1.0/0.2.0 cannot print a result without IPs (an error either way).
+        ['{}', {}, NONE],
         ['ips "x"', { cniVersion: CNI_VERSION, ips: 'x' }, DECODING],
         ['bogus address', { cniVersion: CNI_VERSION, ips: [{ address: 'bogus' }] }, DECODING],
         ['interface index 99', { cniVersion: CNI_VERSION, interfaces: [{ name: 'eth0' }], ips: [{ address: '10.0.0.2/24', interface: 99 }] }, NONE],
@@ -388,7 +390,8 @@ export const MUTATIONS: readonly Mutation[] = [
         ['IPv6 hostIP', [m(8080, 80, 'tcp', '::1')], NONE],
         ['upper-case TCP', [m(8080, 80, 'TCP')], NONE],
         ['protocol icmp', [m(8080, 80, 'icmp')], ['ADD']],
-        ['protocol ""', [m(8080, 80, '')], ['ADD']],
+        // Go's iptables refuses `-p ""` (after leaving some rules); we read it as tcp, Kubernetes' default (README).
+        ['protocol ""', [m(8080, 80, '')], NONE],
         ['duplicate', [m(8080, 80, 'tcp'), m(8080, 80, 'tcp')], NONE],
         ['200 mappings', Array.from({ length: 200 }, (_, i) => m(10000 + i, 80, 'tcp')), NONE],
         ['hostIP 999.1.1.1', [m(8080, 80, 'tcp', '999.1.1.1')], NONE],
@@ -411,7 +414,9 @@ export const MUTATIONS: readonly Mutation[] = [
       const known = ['0.1.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'].includes(v);
       const old = v.startsWith('0.');
       const invalid = !known ? NOT_VERSION : [...(['GC', 'STATUS'] as Verb[]).filter(() => v !== '1.1.0'), ...(old && v !== '0.4.0' ? ['CHECK' as Verb] : [])];
-      if (st.conf.prevResult && typeof st.conf.prevResult === 'object' && !Array.isArray(st.conf.prevResult)) st.conf.prevResult.cniVersion = v;
+      // The prevResult follows, unless a prevResult mutation chose its version.
+      const prev = st.conf.prevResult;
+      if (prev && typeof prev === 'object' && !Array.isArray(prev) && prev.cniVersion === CNI_VERSION) prev.cniVersion = v;
       return { desc: `cniVersion ${v}`, invalid, slot: 'cniVersion' };
     },
   },

@@ -26,17 +26,26 @@ interface ContainerLink {
 const NO_LINK: ContainerLink = { addrs: [] };
 
 /**
- * The container interface's global unicast addresses, and the deletion of the link, not yet
- * started; nothing if the link or the netns is absent, or the link is no veth.
+ * rtnetlink in the container's netns; undefined when there is none: the path is gone, or is no
+ * netns (a runtime that died between unmounting it and removing the file), and the link with it.
+ * Any other failure is thrown before anything is released.
  */
-async function findContainerLink(deps: Deps, netns: string, ifname: string): Promise<ContainerLink> {
-  let nl: Netlink;
+async function openContainer(deps: Deps, netns: string): Promise<Netlink | undefined> {
+  if (netns === '') return undefined;
   try {
-    nl = await deps.openNetlink(netns);
+    return await deps.openNetlink(netns);
   } catch (err) {
-    if (hasCode(err, 'ENOENT')) return NO_LINK; // the netns is gone, and the link with it
+    if (hasCode(err, 'ENOENT', 'EINVAL')) return undefined;
     throw err;
   }
+}
+
+/**
+ * The container interface's global unicast addresses, and the deletion of the link, not yet
+ * started; nothing if the link is absent or no veth. Takes over `nl`.
+ */
+async function findContainerLink(nl: Netlink | undefined, ifname: string): Promise<ContainerLink> {
+  if (nl === undefined) return NO_LINK;
   try {
     const link = await nl.findLink(ifname);
     // Only a veth can be ours: CNI_IFNAME=lo, or a link another plugin made, is left alone.
@@ -77,7 +86,7 @@ export async function del(req: Request<BridgeConfig>, deps: Deps): Promise<void>
   // Without the IPAM plugin the DEL cannot finish: fail before anything is removed.
   if (layer3) deps.findPlugin(conf.ipamType, req.cniPath);
   // A failed lookup is reported with the rest; the other steps run without the link.
-  const lookup = req.netns === '' ? Promise.resolve(NO_LINK) : findContainerLink(deps, req.netns, req.ifname);
+  const lookup = findContainerLink(await openContainer(deps, req.netns), req.ifname);
   // The release runs while the link is looked up.
   const ipam = layer3 ? deps.delegate(req, conf.ipamType, 'DEL') : undefined;
   const [found, released] = await Promise.all([lookup.catch(() => NO_LINK), ipam?.then(() => undefined, (err: unknown) => err)]);

@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CniError } from '../../../lib/cni/errors.ts';
+import { errnoError } from '../../../lib/net/index.ts';
 import { resultToWire } from '../../../lib/cni/convert.ts';
 import { add } from '../../../plugins/bridge/add.ts';
 import { del } from '../../../plugins/bridge/del.ts';
@@ -74,6 +75,23 @@ test('del: a link of that name that is no veth (CNI_IFNAME=lo, another plugin\'s
   assert.ok(w.kernel.links.some((l) => l.name === 'eth0' && l.kind === 'dummy'));
   assert.not.ok(w.log.calls.some((c) => c.startsWith('ctr.deleteLink')));
   assert.is(w.kernel.open, 0);
+});
+
+test('del: a CNI_NETNS that is no netns is taken as gone; one that cannot be opened fails with nothing released', async () => {
+  for (const [errno, gone] of [[22, true], [13, false]] as const) {
+    const { w, prevResult } = await added();
+    const before = leftovers(w);
+    const deps = { ...w.deps, openNetlink: (netns?: string) => (netns === undefined ? w.deps.openNetlink() : Promise.reject(errnoError(`failed to enter netns "${netns}"`, errno))) };
+    let error: Error | undefined;
+    await del(bridgeRequest('DEL', { ...L3, prevResult }), deps).catch((err: Error) => (error = err));
+    if (gone) {
+      assert.is(error, undefined);
+      assert.is(w.reserved.size + w.masq.iptables.rules.size + w.spoof.chains.size, 0);
+    } else {
+      assert.match(error?.message ?? '', /failed to enter netns/);
+      assert.is(leftovers(w), before);
+    }
+  }
 });
 
 test('del: a failed IPAM release ends the DEL with nothing removed, as in the reference', async () => {

@@ -2,6 +2,7 @@
 // address reported (every address on it must be a loopback one), or the prevResult passed on
 // unchanged when there is one. Unlike the reference, a refused ADD leaves `lo` down again when
 // it was down before.
+import { combineErrors } from '../../lib/cni/errors.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { IPConfig, Result } from '../../lib/cni/result.ts';
 import type { Family } from '../../lib/ip/index.ts';
@@ -18,26 +19,32 @@ async function firstLoopback(nl: Netlink, family: Family): Promise<string | unde
   return addrs[0] && cidrOf(addrs[0]);
 }
 
+/** lo up, and its addresses to report; a refused lo is put back down when it was down. */
+async function bringUp(nl: Netlink): Promise<string[]> {
+  const wasUp = (await nl.getLink(LO)).up;
+  await nl.setUp(LO);
+  try {
+    const found = [await firstLoopback(nl, 4), await firstLoopback(nl, 6)];
+    return found.filter((a) => a !== undefined);
+  } catch (err) {
+    if (wasUp) throw err;
+    const undo = await nl.changeLink(LO, { up: false }, `failed to set "${LO}" down`).then(() => undefined, (e: unknown) => e);
+    throw undo === undefined ? err : combineErrors([err, undo]);
+  }
+}
+
 export async function add(req: Request<LoopbackConfig>, deps: Deps): Promise<Result> {
   const nl = await deps.openNetlink(req.netns);
-  let addresses: (string | undefined)[];
+  let addresses: string[];
   try {
-    const wasUp = (await nl.getLink(LO)).up;
-    await nl.setUp(LO);
-    try {
-      addresses = [await firstLoopback(nl, 4), await firstLoopback(nl, 6)];
-    } catch (err) {
-      if (!wasUp) await nl.changeLink(LO, { up: false }).catch(() => {});
-      throw err;
-    }
+    addresses = await bringUp(nl);
   } finally {
     nl.close();
   }
   if (req.config.prevResult) return req.config.prevResult;
-  const ips: IPConfig[] = addresses.flatMap((address) => (address === undefined ? [] : [{ interface: 0, address }]));
   return {
     cniVersion: req.config.cniVersion,
     interfaces: [{ name: LO, mac: '00:00:00:00:00:00', sandbox: req.netns }],
-    ...(ips.length > 0 && { ips }),
+    ...(addresses.length > 0 && { ips: addresses.map((address): IPConfig => ({ interface: 0, address })) }),
   };
 }

@@ -80,6 +80,14 @@ test('add: lo that was up stays up when refused; any 127/8 address is a loopback
   assert.equal((await add(loRequest('ADD'), ok.deps)).ips, [{ interface: 0, address: '127.0.0.1/8' }]);
 });
 
+test('add: a failure to put lo back down is reported after the refusal', async () => {
+  const w = await loWorld(['10.9.9.9/32']);
+  w.kernel.log.failOn = 'ctr.changeLink lo';
+  const err = await rejection(add(loRequest('ADD'), w.deps));
+  assert.is(err.message, 'loopback interface found with non-loopback address "10.9.9.9"');
+  assert.match(err.details ?? '', 'injected failure of ctr.changeLink lo');
+});
+
 test('add: a missing netns fails with the open error and changes nothing', async () => {
   const w = await loWorld();
   const err = await rejection(add(loRequest('ADD', {}, '/run/netns/gone'), w.deps));

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { benchBridge, benchBridgeRss, TIME } from './bridge.ts';
 import { benchHostLocal } from './host-local.ts';
 import { CNITOOL, makeLab, REFERENCE_DIR, type Lab } from './lab.ts';
+import { benchLoopback } from './loopback.ts';
 import { markdownTable, printRow, type Row } from './measure.ts';
 import { benchChain, benchChainPresent, benchParallel } from './portmap.ts';
 import { benchVersion } from './version.ts';
 
-const needed = [...['bridge', 'host-local', 'portmap'].map((p) => join(REFERENCE_DIR, p)), TIME, CNITOOL];
+const needed = [...['bridge', 'host-local', 'portmap', 'loopback'].map((p) => join(REFERENCE_DIR, p)), TIME, CNITOOL];
 const missing = needed.filter((f) => !existsSync(f));
 if (missing.length > 0) {
   console.error(`bench: missing ${missing.join(', ')} (scripts/setup installs Debian's containernetworking-plugins and time; make builds cnitool)`);
@@ -32,6 +33,7 @@ const rows: Row[] = [];
 const sections: [string, (lab: Lab) => Promise<Row[]>][] = [
   ['start-up', benchVersion],
   ['host-local', benchHostLocal],
+  ['loopback', benchLoopback],
   ['bridge + host-local, ipMasq', benchBridge],
   ['memory', benchBridgeRss],
   ['full chain: bridge + host-local + portmap, ipMasq, 1 tcp mapping', benchChain],

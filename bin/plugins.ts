@@ -6,5 +6,6 @@ import type { AnyPlugin } from '../lib/cni/plugin.ts';
 export const PLUGINS: Readonly<Record<string, () => Promise<AnyPlugin>>> = {
   bridge: () => import('../plugins/bridge/plugin.ts').then((m) => m.plugin),
   'host-local': () => import('../ipam/host-local/plugin.ts').then((m) => m.plugin),
+  loopback: () => import('../plugins/loopback/plugin.ts').then((m) => m.plugin),
   portmap: () => import('../plugins/portmap/plugin.ts').then((m) => m.plugin),
 };

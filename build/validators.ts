@@ -5,4 +5,5 @@ export const VALIDATORS = [
   { module: 'ipam/host-local/schema.ts', export: 'hostLocalSchema' },
   { module: 'plugins/bridge/schema.ts', export: 'bridgeSchema' },
   { module: 'plugins/portmap/schema.ts', export: 'portmapSchema' },
+  { module: 'plugins/loopback/schema.ts', export: 'loopbackSchema' },
 ].map((v) => ({ ...v, out: v.module.replace(/\.ts$/, '.generated.ts') }));

@@ -12,7 +12,7 @@ export type Behaviour = 'reference' | 'fixed';
 export interface Scenario {
   /** Number from REFERENCE-PLUGINS.md section 5 (with a letter when one is split), or F<n> for fixed ones. */
   readonly id: string;
-  readonly area: 'protocol' | 'host-local' | 'bridge' | 'portmap';
+  readonly area: 'protocol' | 'host-local' | 'bridge' | 'portmap' | 'loopback';
   readonly title: string;
   /** Plugin binaries the scenario execs; missing ones make it a skip. */
   readonly plugins: readonly string[];

@@ -2,7 +2,7 @@
 // bin dir is the one under test: a pod sandbox with a port mapping gets its IP from host-local,
 // PodSandboxStatus reports it, the host port answers, and StopPodSandbox + RemovePodSandbox
 // leave no reservation, link, rule, cache entry or netns mount behind.
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CriClient } from './cri/client.ts';
@@ -147,6 +147,15 @@ export async function containerdScenario(ctx: E2EContext): Promise<Scenario> {
       assert(owner === sandboxId, `reservation ${reservation} belongs to ${owner}, not the sandbox ${sandboxId}`);
       sc.log(`sandbox ${sandboxId.slice(0, 12)} is ${ip}, bridge ports: ${(await bridgePorts(NET.bridge)).join(', ')}`);
       return ip;
+    });
+
+    await sc.step("the sandbox's lo is up with 127.0.0.1/8 (containerd ran loopback from the bin dir)", async () => {
+      const mounts = readdirSync(netnsDir);
+      assert(mounts.length === 1, `netns mounts under ${netnsDir}: ${JSON.stringify(mounts)}`);
+      const [lo] = JSON.parse(await must(['nsenter', `--net=${join(netnsDir, mounts[0]!)}`, 'ip', '-j', 'addr', 'show', 'dev', 'lo'])) as { flags: string[]; addr_info: { local: string; prefixlen: number }[] }[];
+      assert(lo?.flags.includes('UP') === true, `lo flags ${JSON.stringify(lo?.flags)}`);
+      const addrs = lo.addr_info.map((a) => `${a.local}/${a.prefixlen}`);
+      assert(addrs.includes('127.0.0.1/8'), `lo addresses ${JSON.stringify(addrs)}`);
     });
 
     await sc.step(`the host port answers: 127.0.0.1:${PORTS.cri}, ${NET.gateway}:${PORTS.cri}, and ${ip}:80 directly`, async () => {

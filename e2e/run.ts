@@ -11,7 +11,7 @@
 // processes started there, the test's bridges and firewall rules, the mount points it had to
 // create, the temp dir.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CRI_NET, PODMAN_NET, PRIVATE_PATHS, privateDir } from './lib/context.ts';
@@ -53,13 +53,11 @@ async function prepareBinDir(): Promise<{ binDir: string; label: string }> {
   if (opts.bin) return { binDir: opts.bin, label: `given (${opts.bin})` };
   const binDir = join(tmp, 'bin');
   await must(['make', '--no-print-directory', '-C', ROOT, 'install', 'DESTDIR=', `CNI_BIN_DIR=${binDir}`], { timeout: 300_000 });
-  // containerd's CRI always runs `loopback` from the same dir; cni-ts does not ship one.
-  copyFileSync(join(ROOT, 'e2e/cni-loopback'), join(binDir, 'loopback'));
   return { binDir, label: `ours (make install into ${binDir})` };
 }
 
 async function describePlugins(binDir: string): Promise<void> {
-  for (const p of ['bridge', 'host-local', 'portmap']) {
+  for (const p of ['bridge', 'host-local', 'portmap', 'loopback']) {
     const file = join(binDir, p);
     if (!existsSync(file)) throw new Error(`${file} is missing`);
     const r = await run([file], { env: { PATH: process.env.PATH, CNI_COMMAND: 'VERSION' }, timeout: 10_000 });

@@ -6,6 +6,7 @@ import { serveTcp, tcpGet } from '../harness/traffic.ts';
 import { from, type Scenario } from '../types.ts';
 import { bridgeKit } from './bridge-kit.ts';
 import { hostLocal, v4 } from './host-local-kit.ts';
+import { loKit } from './loopback-kit.ts';
 import { podNet } from './pod-kit.ts';
 import { nftTable, tcp, type NftTable } from './portmap-kit.ts';
 
@@ -118,4 +119,35 @@ export const fixedScenarios: Scenario[] = [
       ok(!tb.chains.has(dn) && !tb.text.includes('10.1.2.2'), `nothing of web is left:\n${tb.text}`);
     },
     { needs: ['nftables'] }),
+  fixed('F5', 'loopback', 'ADD below 1.0.0 answers in that version\'s result layout', ['loopback'], ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0'],
+    'the reference builds its result as the current type labelled with the config\'s version, so the conversion is skipped and a 0.2.0 config ' +
+      'gets "interfaces"/"ips" instead of ip4/ip6 (a 0.2.0 runtime reads no address) and 0.3.x/0.4.0 ips lack their "version"',
+    async (t) => {
+      for (const v of t.versions) {
+        const k = await loKit(t);
+        const r = t.ok(await k.call('ADD', k.conf({}, v)), `ADD ${v}`)!;
+        if (v === '0.1.0' || v === '0.2.0') eq(r, { cniVersion: v, ip4: { ip: '127.0.0.1/8' }, ip6: { ip: '::1/128' }, dns: {} }, v);
+        else eq((r.ips as { version: string }[]).map((ip) => ip.version), ['4', '6'], v);
+      }
+    },
+    { needs: ['ipv6'] }),
+  fixed('F6', 'loopback', 'CHECK: a lo that is down or lacks an address ADD reported is code 102', ['loopback'], from('0.4.0'),
+    'the reference answers 999 (internal) for a down lo and looks at no address, so a lo stripped of 127.0.0.1 passes its CHECK',
+    async (t) => {
+      const k = await loKit(t);
+      const conf = k.conf();
+      const r = t.ok(await k.call('ADD', conf));
+      await t.sh(k.ns.name, 'ip', 'addr', 'del', '127.0.0.1/8', 'dev', 'lo');
+      t.fail(await k.call('CHECK', { ...conf, prevResult: r }), 102, 'loopback interface lacks address 127.0.0.1/8');
+      t.ok(await k.call('DEL', conf));
+      t.fail(await k.call('CHECK', { ...conf, prevResult: r }), 102, 'loopback interface is down');
+    }),
+  fixed('F7', 'loopback', 'a refused ADD leaves lo down as it found it', ['loopback'], from('0.1.0'),
+    'the reference brings lo up before it finds the non-loopback address it refuses, and leaves it up',
+    async (t) => {
+      const k = await loKit(t);
+      await t.sh(k.ns.name, 'ip', 'addr', 'add', '192.0.2.7/32', 'dev', 'lo');
+      t.fail(await k.call('ADD', k.conf()));
+      eq((await k.lo()).up, false);
+    }),
 ];

@@ -1,4 +1,4 @@
-// Section 5, protocol (1-8): the skel behaviour every plugin shares, checked on each of the three
+// Section 5, protocol (1-8): the skel behaviour every plugin shares, checked on each plugin
 // plugins separately so that a missing plugin skips only its own rows.
 import { deepStrictEqual as eq, ok } from 'node:assert/strict';
 import type { Ctx } from '../harness/context.ts';
@@ -9,6 +9,7 @@ const PLUGINS = [
   ['h', 'host-local'],
   ['b', 'bridge'],
   ['p', 'portmap'],
+  ['l', 'loopback'],
 ] as const;
 
 // A config every plugin parses far enough for the skel checks; it is never applied (each case fails earlier).
@@ -68,6 +69,7 @@ export const protocolScenarios: Scenario[] = [
     if (plugin === 'host-local') return;
     const wrongCapability = conf(t, { type: plugin, capabilities: { portMappings: 'yes' } });
     t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: wrongCapability }), undefined, /\bcapabilities\b/);
+    if (plugin === 'loopback') return; // it has neither mtu nor portMappings
     const fraction = `{"cniVersion":"${t.version}","name":"proto-net","type":"${plugin}","mtu":1500.0,"runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80.0,"protocol":"tcp"}]}}`;
     const field = plugin === 'bridge' ? /\bmtu\b.*\b1500\.0\b|\b1500\.0\b.*\bmtu\b/ : /\bcontainerPort\b.*\b80\.0\b|\b80\.0\b.*\bcontainerPort\b/;
     t.fail(await t.exec(plugin, { command: 'ADD', netns: ns.path, stdin: fraction }), undefined, field);

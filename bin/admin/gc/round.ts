@@ -81,9 +81,16 @@ export async function gcRound(deps: GcDeps, graceMs: number): Promise<RoundResul
       deps.log(`network ${list.name}: ${oneLine(err)}`);
     }
   }
-  const orphans = cached.filter((a) => !seen.has(a.network));
+  // libcni GCs only the networks it has a config for: say so when that leaves stale entries
+  // (containerd's own "cni-loopback" caches one per pod and has no file in the conf dir).
+  const orphans = plan(
+    cached.filter((a) => !seen.has(a.network)),
+    sandboxes,
+    now,
+    graceMs,
+  ).stale;
   for (const network of new Set(orphans.map((a) => a.network))) {
-    deps.log(`network ${network}: not in the conf dir, its ${orphans.filter((a) => a.network === network).length} cached attachment(s) left alone`);
+    deps.log(`network ${network}: not in the conf dir, its ${orphans.filter((a) => a.network === network).length} stale cached attachment(s) left alone`);
   }
   return { ok: failed === 0, released, failed };
 }

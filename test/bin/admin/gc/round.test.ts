@@ -104,7 +104,7 @@ test('gcRound: a failing plugin GC is logged and fails the round', async () => {
 test('gcRound: disableGC, unreadable conf files and networks not in the conf dir are left alone, and said so', async () => {
   const f = fake({
     sandboxes: [],
-    cache: [entry('off', 'x', 60 * MIN), entry('elsewhere', 'y', 60 * MIN), entry('elsewhere', 'z', 60 * MIN)],
+    cache: [entry('off', 'x', 60 * MIN), entry('elsewhere', 'y', 60 * MIN), entry('elsewhere', 'z', 60 * MIN), entry('elsewhere', 'young', MIN)],
     networks: [list('off', { disableGC: true }), { file: '/etc/cni/net.d/99-bad.conflist', error: new Error('error parsing configuration list: no name') }],
   });
   assert.equal(await gcRound(f.deps, GRACE), { ok: true, released: 0, failed: 0 });
@@ -113,7 +113,7 @@ test('gcRound: disableGC, unreadable conf files and networks not in the conf dir
   assert.equal(f.logs, [
     'network off: disableGC is set, left alone',
     'skipping /etc/cni/net.d/99-bad.conflist: error parsing configuration list: no name',
-    'network elsewhere: not in the conf dir, its 2 cached attachment(s) left alone',
+    'network elsewhere: not in the conf dir, its 2 stale cached attachment(s) left alone',
   ]);
 });
 

@@ -25,8 +25,10 @@ export async function listPodSandboxes(endpoint: string, timeoutMs: number): Pro
         new grpc.Metadata(),
         { deadline: Date.now() + timeoutMs },
         (err, res) => {
-          if (err) reject(new Error(`CRI ListPodSandbox on ${endpoint}: ${err.details || err.message} (gRPC code ${err.code})`, { cause: err }));
-          else resolve(res ?? []);
+          if (!err) return resolve(res ?? []);
+          // grpc-js ends a connection failure with an empty "Resolution note:"
+          const why = (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
+          reject(new Error(`CRI ListPodSandbox on ${endpoint}: ${why} (gRPC code ${err.code})`, { cause: err }));
         },
       );
     });

@@ -17,6 +17,7 @@ export interface GcOptions {
   cacheDir: string;
   binDir: string;
   interval?: string;
+  network: string[];
   grace: string;
   hostRoot?: string;
   criTimeout: string;
@@ -76,6 +77,7 @@ export async function gc(o: GcOptions): Promise<number> {
     return 2;
   }
   const deps = realDeps(o, criTimeoutMs);
+  const only = o.network.length > 0 ? new Set(o.network) : undefined;
   // A signal ends the run between rounds: a round in progress finishes its DELs first.
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -86,9 +88,9 @@ export async function gc(o: GcOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   try {
     const where = `${o.hostRoot ? `host root ${o.hostRoot}, ` : ''}conf dir ${o.confDir}, cache dir ${o.cacheDir}, bin dir ${o.binDir}`;
-    log(`CRI ${o.criEndpoint}, ${where}, grace ${formatDuration(graceMs)}${intervalMs ? `, every ${formatDuration(intervalMs)}` : ''}`);
+    log(`CRI ${o.criEndpoint}, ${where}, grace ${formatDuration(graceMs)}${only ? `, networks ${[...only].join(', ')}` : ''}${intervalMs ? `, every ${formatDuration(intervalMs)}` : ''}`);
     for (;;) {
-      const r = await gcRound(deps, graceMs);
+      const r = await gcRound(deps, graceMs, only);
       if (r.released > 0 || r.failed > 0) log(`round done: ${r.released} released, ${r.failed} failed`);
       if (intervalMs === undefined) return r.ok ? 0 : 1;
       if (stop.signal.aborted) return 0;

@@ -31,7 +31,8 @@ export interface RoundResult {
 
 const oneLine = (err: unknown): string => errorText(err).replace(/\s*\n\s*/g, '; ');
 
-export async function gcRound(deps: GcDeps, graceMs: number): Promise<RoundResult> {
+/** `only`: the network names to collect (all of the conf dir when undefined); the others are left alone silently. */
+export async function gcRound(deps: GcDeps, graceMs: number, only?: ReadonlySet<string>): Promise<RoundResult> {
   let sandboxList: readonly PodSandbox[];
   try {
     sandboxList = await deps.listSandboxes();
@@ -55,6 +56,7 @@ export async function gcRound(deps: GcDeps, graceMs: number): Promise<RoundResul
     }
     const list = conf.list;
     seen.add(list.name);
+    if (only && !only.has(list.name)) continue;
     if (list.disableGC) {
       deps.log(`network ${list.name}: disableGC is set, left alone`);
       continue;

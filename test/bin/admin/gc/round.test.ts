@@ -117,4 +117,12 @@ test('gcRound: disableGC, unreadable conf files and networks not in the conf dir
   ]);
 });
 
+test('gcRound: with --network, only the named networks are collected, the others silently left alone', async () => {
+  const f = fake({ sandboxes: [], cache: [entry('a', 'x', 60 * MIN), entry('podman', 'y', 60 * MIN)], networks: [list('a'), list('podman')] });
+  assert.equal(await gcRound(f.deps, GRACE, new Set(['a'])), { ok: true, released: 1, failed: 0 });
+  assert.equal(f.dels, ['a/x']);
+  assert.equal(f.gcs.map((g) => g.network), ['a']);
+  assert.equal(f.logs, ['network a: sandbox x eth0: released (sandbox gone, cached 1h ago)']);
+});
+
 test.run();

@@ -36,7 +36,11 @@ export async function gcSteps(sc: Scenario, ctx: E2EContext, pod: PodUnderTest):
     run([join(DIST, 'cni-ts'), 'gc', '--cri-endpoint', endpoint, '--conf-dir', join(pod.dir, 'net.d'), '--cache-dir', cacheDir, '--bin-dir', ctx.binDir], { timeout: 60_000 });
   let leakIp = '';
   try {
-    leakIp = await sc.step(`leak an attachment: cnitool ADD with port ${PORTS.leak} for a netns no sandbox owns, then remove the netns`, async () => {
+    // The Go bridge (1.1.1) finds the addresses whose masquerade rules it removes inside the
+    // netns, so its DEL of an attachment whose netns is gone leaves those rules (ours uses the
+    // cached result): with any plugins but ours the leak keeps its netns until the gc is done.
+    const removeNetns = ctx.label.startsWith('ours');
+    leakIp = await sc.step(`leak an attachment: cnitool ADD with port ${PORTS.leak} for a netns no sandbox owns${removeNetns ? ', then remove the netns' : ''}`, async () => {
       await must(['ip', 'netns', 'add', LEAK_NETNS], { timeout: 10_000 });
       const out = await must([join(DIST, 'cnitool'), '--cache-dir', cacheDir, 'add', NET.name, netnsPath], {
         timeout: 60_000,
@@ -47,7 +51,7 @@ export async function gcSteps(sc: Scenario, ctx: E2EContext, pod: PodUnderTest):
           CAP_ARGS: JSON.stringify({ portMappings: [{ hostPort: PORTS.leak, containerPort: 80, protocol: 'tcp' }] }),
         },
       });
-      await must(['ip', 'netns', 'del', LEAK_NETNS], { timeout: 10_000 });
+      if (removeNetns) await must(['ip', 'netns', 'del', LEAK_NETNS], { timeout: 10_000 });
       const ip = (JSON.parse(out) as { ips: { address: string }[] }).ips[0]!.address.split('/')[0]!;
       assert(reservations().includes(ip), `no reservation for the leak's ${ip}`);
       assert(existsSync(leakCache), `no cache entry ${leakCache}`);

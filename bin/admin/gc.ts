@@ -24,13 +24,13 @@ export interface GcOptions {
 }
 
 /** The PATH the plugins get under --host-root, where the host keeps iptables and nft. */
-export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const log = (line: string): void => {
   process.stderr.write(`${new Date().toISOString()} cni-ts gc: ${line}\n`);
 };
 
-export function realDeps(o: GcOptions, criTimeoutMs: number): GcDeps {
+function realDeps(o: GcOptions, criTimeoutMs: number): GcDeps {
   const cfg: CniConfig = { path: [o.binDir], cacheDir: o.cacheDir };
   return {
     listSandboxes: () => listPodSandboxes(o.criEndpoint, criTimeoutMs),

@@ -7,7 +7,7 @@ import { cachedAttachments } from '../../lib/cni/cache.ts';
 import { delCachedAttachment, gcPlugins, type CniConfig } from '../../lib/cni/libcni.ts';
 import { loadNetworkConfs } from '../../lib/cni/netconf.ts';
 import { chroot } from '../../lib/native/index.ts';
-import { listPodSandboxes } from './gc/cri.ts';
+import { criTarget, listPodSandboxes } from './gc/cri.ts';
 import { formatDuration, parseDuration } from './gc/duration.ts';
 import { gcRound, type GcDeps } from './gc/round.ts';
 
@@ -71,6 +71,7 @@ export async function gc(o: GcOptions): Promise<number> {
     criTimeoutMs = parseDuration(o.criTimeout, '--cri-timeout');
     intervalMs = o.interval === undefined ? undefined : parseDuration(o.interval, '--interval');
     if (intervalMs === 0) throw new Error('--interval: must be more than 0');
+    criTarget(o.criEndpoint);
     if (o.hostRoot !== undefined) enterHostRoot(o.hostRoot);
   } catch (err) {
     log((err as Error).message);

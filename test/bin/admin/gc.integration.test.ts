@@ -153,7 +153,7 @@ test('cni-ts gc: releases the gone pod (address, rules, cache entry) once older 
   }
 });
 
-test('cni-ts gc --host-root DIR: every path is resolved under DIR (socket, conf and cache dirs)', async () => {
+test('cni-ts gc --host-root DIR: every path is resolved under DIR (socket, conf and cache dirs); bad options exit 2', async () => {
   const root = tempDir('gc-root');
   mkdirSync(join(root, 'net.d'));
   const server = await fakeRuntime(join(root, 'cri.sock'), () => []);
@@ -168,6 +168,9 @@ test('cni-ts gc --host-root DIR: every path is resolved under DIR (socket, conf 
     const missing = await run([gc, ...args, '--host-root', join(root, 'nope')]);
     assert.is(missing.code, 2);
     assert.match(missing.stderr, /ENOENT/);
+    const tcp = await run([gc, 'gc', '--cri-endpoint', 'tcp://127.0.0.1:1', '--host-root', root]);
+    assert.is(tcp.code, 2, 'a bad endpoint is refused before any round');
+    assert.match(tcp.stderr, /--cri-endpoint: want unix:\/\/\//);
   } finally {
     server.forceShutdown();
     cleanup();

@@ -1,10 +1,12 @@
 // containerd 1.6's CRI on a private containerd (own root, state, socket and config) whose CNI
 // bin dir is the one under test: a pod sandbox with a port mapping gets its IP from host-local,
 // PodSandboxStatus reports it, the host port answers, and StopPodSandbox + RemovePodSandbox
-// leave no reservation, link, rule, cache entry or netns mount behind.
+// leave no reservation, link, rule, cache entry or netns mount behind. In between, `cni-ts gc`
+// releases an attachment leaked beside the pod and keeps the pod's (containerd-gc.ts).
 import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { gcSteps } from './containerd-gc.ts';
 import { CriClient } from './cri/client.ts';
 import { runPodSandboxRequest, sandboxIps } from './cri/messages.ts';
 import { type E2EContext, CRI_NET as NET, PORTS, conflist } from './lib/context.ts';
@@ -166,6 +168,8 @@ export async function containerdScenario(ctx: E2EContext): Promise<Scenario> {
       const c = await httpGet(ip, 80);
       assert(c === page, `${ip}:80 answered ${JSON.stringify(c)}`);
     });
+
+    await gcSteps(sc, ctx, { dir, socket, ipamDir, sandboxId, ip, page });
 
     await sc.step('StopPodSandbox tears the network down', async () => {
       await cri!.stopPodSandbox(sandboxId);

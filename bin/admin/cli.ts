@@ -52,7 +52,11 @@ export function adminProgram(): Command {
     .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
     .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
     .option('--bin-dir <dir>', 'the CNI bin dir', '/opt/cni/bin')
-    .option('--interval <duration>', 'run again after each interval (e.g. 5m) until killed')
+    .option('--interval <duration>', 'run again after each interval (e.g. 5m) until SIGTERM')
+    .option('--network <name>', "only this network of the conf dir (repeatable; default all): leave out networks another runtime (e.g. podman's CNI backend) shares the cache dir with", collect, [])
+    .option('--grace <duration>', 'never touch an attachment whose cache entry is younger than this', '5m')
+    .option('--cri-timeout <duration>', 'the deadline of each CRI call', '30s')
+    .option('--host-root <dir>', "the host's / mounted here: chroot into it first, so every path and the plugins' PATH are the host's")
     .action(run(async () => (await import('./gc.ts')).gc));
   return program;
 }

@@ -6,11 +6,11 @@
 import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { formatResult } from '../../lib/cni/print.ts';
-import { DEFAULT_CACHE_DIR } from './cache.ts';
+import { DEFAULT_CACHE_DIR } from '../../lib/cni/cache.ts';
 import { humanResult } from './human.ts';
-import { addNetworkList, checkNetworkList, delNetworkList, errorText, gcNetworkList, statusNetworkList, type CniConfig, type RuntimeConf } from './libcni.ts';
+import { addNetworkList, checkNetworkList, delNetworkList, errorText, gcNetworkList, statusNetworkList, type CniConfig, type RuntimeConf } from '../../lib/cni/libcni.ts';
 import type { AttachmentRef } from '../../lib/cni/attachment.ts';
-import { loadNetworkConf, type NetworkConfigList } from './netconf.ts';
+import { loadNetworkConf, type NetworkConfigList } from '../../lib/cni/netconf.ts';
 import { createNetns, deleteNetns } from './netns.ts';
 import { containerIDFor, readToolEnv } from './runtime-conf.ts';
 

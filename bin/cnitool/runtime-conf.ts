@@ -2,7 +2,7 @@
 // the netns path, CNI_ARGS pairs, CAP_ARGS capability arguments, the interface name.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { CniArgs } from './cache.ts';
+import type { CniArgs } from '../../lib/cni/cache.ts';
 
 export const DEFAULT_NETCONF_DIR = '/etc/cni/net.d';
 export const DEFAULT_IFNAME = 'eth0';

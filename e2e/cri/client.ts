@@ -1,8 +1,11 @@
 // A small CRI v1 RuntimeService client over containerd's gRPC unix socket, every call with a
-// deadline. The service and messages come from runtime-v1-subset.proto, loaded at run time.
+// deadline. The service and messages come from runtime-v1-subset.proto, loaded at run time;
+// ListPodSandbox goes through the shipped gc's own client (bin/admin/gc/cri.ts).
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { join } from 'node:path';
+import { listPodSandboxes } from '../../bin/admin/gc/cri.ts';
+import type { PodSandbox } from '../../bin/admin/gc/cri-codec.ts';
 import type { PodSandboxStatusResponse, RunPodSandboxRequest } from './messages.ts';
 
 export const PROTO = join(import.meta.dirname, 'runtime-v1-subset.proto');
@@ -21,18 +24,14 @@ export interface VersionResponse {
   runtime_api_version: string;
 }
 
-export interface PodSandboxListItem {
-  id: string;
-  state: string;
-  metadata?: { name: string; namespace: string } | null;
-}
-
 type Unary = (req: unknown, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void;
 
 export class CriClient {
   private readonly stub: grpc.Client & Record<string, Unary>;
+  private readonly socket: string;
 
   constructor(socket: string) {
+    this.socket = socket;
     const pkg = grpc.loadPackageDefinition(loadDefinition()) as unknown as {
       runtime: { v1: { RuntimeService: grpc.ServiceClientConstructor } };
     };
@@ -61,8 +60,9 @@ export class CriClient {
     return this.call('PodSandboxStatus', { pod_sandbox_id: id, verbose: false }, timeout);
   }
 
-  async listPodSandbox(timeout = 10_000): Promise<PodSandboxListItem[]> {
-    return (await this.call<{ items: PodSandboxListItem[] }>('ListPodSandbox', {}, timeout)).items;
+  /** The shipped gc's own client (no .proto), so the e2e exercises it too. */
+  listPodSandbox(timeout = 10_000): Promise<PodSandbox[]> {
+    return listPodSandboxes(`unix://${this.socket}`, timeout);
   }
 
   async stopPodSandbox(id: string, timeout = 60_000): Promise<void> {

@@ -34,7 +34,7 @@ export const PODMAN_NET: TestNet = { name: 'cnits-e2e-podman', bridge: 'cnits-e2
 export const CRI_NET: TestNet = { name: 'cnits-e2e-cri', bridge: 'cnits-e2e-cri', subnet: '10.89.78.0/24', prefix: '10.89.78.', gateway: '10.89.78.1' };
 
 /** Host ports published by the test. */
-export const PORTS = { podman1: 38077, podman2: 38177, cri: 38078 } as const;
+export const PORTS = { podman1: 38077, podman2: 38177, cri: 38078, leak: 38079 } as const;
 
 /** The conflist both runtimes get: bridge (gateway, masquerade, hairpin) + host-local + portmap. */
 export function conflist(net: TestNet, ipamDir: string, cniVersion = '1.0.0'): string {

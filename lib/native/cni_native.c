@@ -1,6 +1,6 @@
 // The system calls Node does not offer: setns (enter a network namespace on the calling
-// thread), flock (the lock host-local's store shares with the reference plugin), and a
-// blocking netlink socket, whose request can also run on a worker thread. Only napi_* calls, no
+// thread), flock (the lock host-local's store shares with the reference plugin), chroot (the
+// gc command run in a container acting on the host's files), and a blocking netlink socket, whose request can also run on a worker thread. Only napi_* calls, no
 // libuv: the same file serves Node and Bun.
 // Errors are thrown like Node's own system errors: code, errno (negative), syscall.
 #define _GNU_SOURCE
@@ -25,7 +25,7 @@ static const char *errno_code(int e) {
 #define E(x) case x: return #x;
     E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES)
     E(EBUSY) E(EINVAL) E(EMFILE) E(ENOLCK) E(ENOSYS) E(EUSERS) E(EOPNOTSUPP)
-    E(ENOBUFS) E(ETIMEDOUT) E(EMSGSIZE) E(EPROTONOSUPPORT)
+    E(ENOBUFS) E(ETIMEDOUT) E(EMSGSIZE) E(EPROTONOSUPPORT) E(ENOTDIR) E(ELOOP) E(ENAMETOOLONG)
 #undef E
     default: return "EUNKNOWN";
   }
@@ -92,6 +92,26 @@ static napi_value js_setns(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (setns(fd, CLONE_NEWNET) != 0) return throw_errno(env, errno, "setns");
+  return NULL;
+}
+
+// chroot(path): the whole process's root becomes `path`, and its working directory that root, so
+// no path it resolves afterwards (relative ones included) reaches outside.
+static napi_value js_chroot(napi_env env, napi_callback_info info) {
+  napi_value arg;
+  size_t argc = 1, len = 0;
+  napi_valuetype t = napi_undefined;
+  char path[4096];
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  if (argc >= 1) napi_typeof(env, arg, &t);
+  if (t != napi_string) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected (path: string)");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, arg, path, sizeof path, &len);
+  if (len == 0 || len >= sizeof path - 1) return throw_errno(env, len == 0 ? ENOENT : ENAMETOOLONG, "chroot");
+  if (chroot(path) != 0) return throw_errno(env, errno, "chroot");
+  if (chdir("/") != 0) return throw_errno(env, errno, "chdir");
   return NULL;
 }
 
@@ -431,6 +451,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     {"setns", NULL, js_setns, NULL, NULL, NULL, napi_enumerable, NULL},
     {"flock", NULL, js_flock, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"chroot", NULL, js_chroot, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkOpen", NULL, js_netlink_open, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkRequest", NULL, js_netlink_request, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkRequestAsync", NULL, js_netlink_request_async, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -9,6 +9,7 @@ import { loadAddon } from './load.ts';
 interface NativeAddon {
   setns(fd: number, nstype: 'net'): void;
   flock(fd: number, op: FlockOp, nonBlocking: boolean): void;
+  chroot(path: string): void;
   netlinkOpen(protocol: number): number;
   netlinkRequest(fd: number, message: Buffer, timeoutMs: number): Buffer;
   netlinkRequestAsync(fd: number, message: Buffer, timeoutMs: number): Promise<Buffer>;
@@ -29,6 +30,12 @@ export function setns(fd: number, nstype: 'net'): void {
 /** flock(2) on `fd`; without nonBlocking a contended lock blocks the whole process. */
 export function flock(fd: number, op: FlockOp, nonBlocking = false): void {
   addon().flock(fd, op, nonBlocking);
+}
+
+/** chroot(2) to `path`, then chdir to the new root: every later path is resolved under it. The
+ *  addon is loaded first, so it comes from outside the new root. */
+export function chroot(path: string): void {
+  addon().chroot(path);
 }
 
 /** The addon's blocking netlink socket, as one object so that tests can hand RtSocket a fake. */

@@ -20,7 +20,7 @@ test('adminProgram: install, uninstall and gc with their options', () => {
     ['--bin-dir', '--conf-dir', '--pod-cidr', '--node-name', '--network', '--bridge', '--mtu', '--no-portmap', '--data-dir', '--force'],
   );
   assert.equal(options('uninstall'), ['--bin-dir', '--conf-dir']);
-  assert.equal(options('gc'), ['--cri-endpoint', '--conf-dir', '--cache-dir', '--bin-dir', '--interval']);
+  assert.equal(options('gc'), ['--cri-endpoint', '--conf-dir', '--cache-dir', '--bin-dir', '--interval', '--network', '--grace', '--cri-timeout', '--host-root']);
 });
 
 test.run();

@@ -101,12 +101,10 @@ test('an unknown invoked name prints a clear message and exits non-zero', () => 
   const dir = mkdtempSync(join(tmpdir(), 'cnits-name-'));
   try {
     symlinkSync(resolve(BIN_DIR, 'cni-ts'), join(dir, 'no-such-plugin'));
-    for (const file of [join(dir, 'no-such-plugin'), resolve(BIN_DIR, 'cni-ts')]) {
-      const o = execPlugin(file, { command: 'VERSION' });
-      assert.ok(o.code !== 0 && o.code !== null);
-      assert.match(o.stderr, /unknown plugin name/);
-      assert.match(o.stderr, new RegExp(PLUGIN));
-    }
+    const o = execPlugin(join(dir, 'no-such-plugin'), { command: 'VERSION' });
+    assert.ok(o.code !== 0 && o.code !== null);
+    assert.match(o.stderr, /unknown plugin name/);
+    assert.match(o.stderr, new RegExp(PLUGIN));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

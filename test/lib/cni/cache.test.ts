@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeCacheEntry, encodeCacheEntry, writeCache } from '../../../bin/cnitool/cache.ts';
-import { errorText, gcNetworkList } from '../../../bin/cnitool/libcni.ts';
+import { decodeCacheEntry, encodeCacheEntry, writeCache } from '../../../lib/cni/cache.ts';
+import { errorText, gcNetworkList } from '../../../lib/cni/libcni.ts';
 import { CniError } from '../../../lib/cni/errors.ts';
-import { confListFromBytes } from '../../../bin/cnitool/netconf.ts';
+import { confListFromBytes } from '../../../lib/cni/netconf.ts';
 
 test('the cache file is libcni cniCacheV1: struct order, base64 config, omitempty, maps sorted', () => {
   const text = encodeCacheEntry({

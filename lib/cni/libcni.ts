@@ -1,14 +1,14 @@
 // The runtime side of the protocol, as libcni does it (libcni/api.go): run a network list's
 // plugins in order for ADD (each gets the previous result), in reverse for DEL, with the cached
 // ADD result as prevResult for DEL and CHECK, GC of stale cached attachments, STATUS.
-import { attachmentOf, type AttachmentRef } from '../../lib/cni/attachment.ts';
-import { resultFromWire, resultToWire } from '../../lib/cni/convert.ts';
-import { execPlugin, findInPath } from '../../lib/cni/delegate.ts';
-import { validateContainerId, validateIfname } from '../../lib/cni/env.ts';
-import { CniError, Code, combineErrors } from '../../lib/cni/errors.ts';
-import type { Result } from '../../lib/cni/result.ts';
-import { atLeast, isSupported, resultFormatOf, type SpecVersion } from '../../lib/cni/version.ts';
-import { cachedAttachments, deleteCache, readCache, writeCache, type CniArgs } from './cache.ts';
+import { attachmentOf, type AttachmentRef } from './attachment.ts';
+import { resultFromWire, resultToWire } from './convert.ts';
+import { execPlugin, findInPath } from './delegate.ts';
+import { validateContainerId, validateIfname } from './env.ts';
+import { CniError, Code, combineErrors } from './errors.ts';
+import type { Result } from './result.ts';
+import { atLeast, isSupported, resultFormatOf, type SpecVersion } from './version.ts';
+import { cachedAttachments, deleteCache, readCache, writeCache, type CachedAttachment, type CniArgs } from './cache.ts';
 import { goMarshal, inOrder } from './gojson.ts';
 import type { NetworkConfigList, PluginConfig } from './netconf.ts';
 
@@ -208,29 +208,44 @@ export async function gcNetworkList(cfg: CniConfig, list: NetworkConfigList, val
   const keep = new Set((valid ?? []).map((a) => `${a.containerID}\n${a.ifname}`));
   for (const a of cachedAttachments(cfg.cacheDir)) {
     if (a.network !== list.name || keep.has(`${a.containerID}\n${a.ifname}`)) continue;
-    const rt: RuntimeConf = { containerID: a.containerID, netns: a.netns, ifname: a.ifname, args: a.cniArgs, capabilityArgs: a.capabilityArgs };
     try {
-      await delNetworkList(cfg, list, rt);
+      await delCachedAttachment(cfg, list, a);
     } catch (err) {
-      errors.push(wrap(`failed to delete stale attachment ${a.containerID} ${a.ifname}: `, err));
+      errors.push(err as Error);
     }
   }
-  if (versionAtLeast(list.cniVersion, '1.1.0')) {
-    for (const plugin of list.plugins) {
-      const conf: Record<string, unknown> = { ...plugin.raw, name: list.name, cniVersion: list.cniVersion };
-      if (valid) {
-        const attachments = valid.map((a) => inOrder({ containerID: a.containerID, ifname: a.ifname }));
-        conf['cni.dev/valid-attachments'] = attachments;
-        conf['cni.dev/attachments'] = attachments; // the name the spec first used (cni#1101)
-      }
-      try {
-        await run(cfg, plugin, Buffer.from(goMarshal(conf)), pluginEnv(cfg, 'GC', undefined));
-      } catch (err) {
-        errors.push(wrap(`failed to GC plugin ${plugin.type}: `, err));
-      }
-    }
-  }
+  errors.push(...(await gcPlugins(cfg, list, valid)));
   if (errors.length > 0) throw combineErrors(errors);
+}
+
+/** DEL of a cached attachment with what its cache entry recorded (netns, CNI_ARGS, capabilities). */
+export async function delCachedAttachment(cfg: CniConfig, list: NetworkConfigList, a: CachedAttachment): Promise<void> {
+  const rt: RuntimeConf = { containerID: a.containerID, netns: a.netns, ifname: a.ifname, args: a.cniArgs, capabilityArgs: a.capabilityArgs };
+  try {
+    await delNetworkList(cfg, list, rt);
+  } catch (err) {
+    throw wrap(`failed to delete stale attachment ${a.containerID} ${a.ifname}: `, err);
+  }
+}
+
+/** The GC verb on each plugin of a 1.1.0+ list (none below), with the valid attachments; returns the failures. */
+export async function gcPlugins(cfg: CniConfig, list: NetworkConfigList, valid?: readonly AttachmentRef[]): Promise<Error[]> {
+  if (list.disableGC || !versionAtLeast(list.cniVersion, '1.1.0')) return [];
+  const errors: Error[] = [];
+  for (const plugin of list.plugins) {
+    const conf: Record<string, unknown> = { ...plugin.raw, name: list.name, cniVersion: list.cniVersion };
+    if (valid) {
+      const attachments = valid.map((a) => inOrder({ containerID: a.containerID, ifname: a.ifname }));
+      conf['cni.dev/valid-attachments'] = attachments;
+      conf['cni.dev/attachments'] = attachments; // the name the spec first used (cni#1101)
+    }
+    try {
+      await run(cfg, plugin, Buffer.from(goMarshal(conf)), pluginEnv(cfg, 'GC', undefined));
+    } catch (err) {
+      errors.push(wrap(`failed to GC plugin ${plugin.type}: `, err));
+    }
+  }
+  return errors;
 }
 
 /** STATUS on each plugin in order, stopping at the first failure; a no-op below 1.1.0. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { confListFromBytes, loadNetworkConf } from '../../../bin/cnitool/netconf.ts';
+import { confListFromBytes, loadNetworkConf } from '../../../lib/cni/netconf.ts';
 import { throwsMessage } from '../../helpers/assert.ts';
 
 test('confListFromBytes: cniVersions picks the highest known version; flags; plugin parsing', () => {

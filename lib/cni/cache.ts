@@ -1,9 +1,9 @@
 // libcni's result cache (kind "cniCacheV1"): <cacheDir>/results/<network>-<containerID>-<ifname>,
 // directory 0700, file 0600, written after a successful ADD and removed after a successful DEL.
 // Same JSON as libcni writes, so a Go runtime and this tool can each read the other's cache.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Attachment } from '../../lib/cni/attachment.ts';
+import type { Attachment } from './attachment.ts';
 import { goMarshal, inOrder } from './gojson.ts';
 
 export const CACHE_KIND = 'cniCacheV1';
@@ -103,8 +103,13 @@ export function readCache(cacheDir: string, a: Attachment): CacheRead {
   return entry ? { kind: 'v1', entry } : { kind: 'legacy', raw };
 }
 
+/** A cache file as listed: its attachment and when it was last written. */
+export interface ListedAttachment extends CachedAttachment {
+  readonly mtimeMs: number;
+}
+
 /** Every readable cniCacheV1 attachment, in file-name order (GetCachedAttachments with no filter). */
-export function cachedAttachments(cacheDir: string): CachedAttachment[] {
+export function cachedAttachments(cacheDir: string): ListedAttachment[] {
   const dir = join(cacheDir, 'results');
   let names: string[];
   try {
@@ -115,8 +120,10 @@ export function cachedAttachments(cacheDir: string): CachedAttachment[] {
   }
   return names.flatMap((name) => {
     try {
-      const e = decodeCacheEntry(JSON.parse(readFileSync(join(dir, name), 'utf8')));
-      return e && e.ifname !== '' && e.network !== '' ? [e] : [];
+      const file = join(dir, name);
+      const { mtimeMs } = statSync(file);
+      const e = decodeCacheEntry(JSON.parse(readFileSync(file, 'utf8')));
+      return e && e.ifname !== '' && e.network !== '' ? [{ ...e, mtimeMs }] : [];
     } catch {
       return [];
     }

@@ -3,8 +3,8 @@
 // list. Plugin configs are kept as bytes: libcni re-marshals them, it never re-creates them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { goField } from '../../lib/cni/go.ts';
-import { CURRENT_VERSION, compareVersions } from '../../lib/cni/version.ts';
+import { goField } from './go.ts';
+import { CURRENT_VERSION, compareVersions } from './version.ts';
 import { goMarshal } from './gojson.ts';
 
 export interface PluginConfig {
@@ -182,4 +182,32 @@ export function loadNetworkConf(dir: string, name: string): NetworkConfigList {
     if (conf.name === name) return confListFromConf(conf);
   }
   throw notFound(dir, name);
+}
+
+/** A network the conf dir holds, or why a file of it could not be loaded. */
+export type LoadedConf = { readonly file: string; readonly list: NetworkConfigList } | { readonly file: string; readonly error: Error };
+
+/**
+ * Every network of `dir` as libcni would load it by name: `.conflist` files first, then `.conf`
+ * and `.json` ones, each in lexical order; a later file with a name already seen is shadowed and
+ * left out, as LoadNetworkConf would never reach it.
+ */
+export function loadNetworkConfs(dir: string): LoadedConf[] {
+  const seen = new Set<string>();
+  const out: LoadedConf[] = [];
+  const load = (file: string, read: (f: string) => NetworkConfigList): void => {
+    let list: NetworkConfigList;
+    try {
+      list = read(file);
+    } catch (err) {
+      out.push({ file, error: err as Error });
+      return;
+    }
+    if (seen.has(list.name)) return;
+    seen.add(list.name);
+    out.push({ file, list });
+  };
+  for (const file of confFiles(dir, ['.conflist'])) load(file, confListFromFile);
+  for (const file of confFiles(dir, ['.conf', '.json'])) load(file, (f) => confListFromConf(pluginConfFromBytes(readConf(f))));
+  return out;
 }

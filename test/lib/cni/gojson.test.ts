@@ -1,7 +1,7 @@
 // Go's json.Marshal, as cnitool needs it: map keys sorted bytewise, HTML escaped, struct order kept.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { goMarshal, inOrder } from '../../../bin/cnitool/gojson.ts';
+import { goMarshal, inOrder } from '../../../lib/cni/gojson.ts';
 
 test('goMarshal sorts map keys bytewise, escapes HTML, keeps struct order only where marked', () => {
   assert.is(goMarshal({ b: 1, a: { d: '<&>', c: [2, { z: 1, y: 2 }] } }), '{"a":{"c":[2,{"y":2,"z":1}],"d":"\\u003c\\u0026\\u003e"},"b":1}');

@@ -1,8 +1,8 @@
 // The stdin libcni builds for each plugin of a list, and how it reads a plugin's ADD output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildOneConfig, parseAddOutput } from '../../../bin/cnitool/libcni.ts';
-import { confListFromBytes } from '../../../bin/cnitool/netconf.ts';
+import { buildOneConfig, parseAddOutput } from '../../../lib/cni/libcni.ts';
+import { confListFromBytes } from '../../../lib/cni/netconf.ts';
 
 test('buildOneConfig injects name, cniVersion, prevResult and only the declared capabilities', () => {
   const list = confListFromBytes(Buffer.from('{"name":"net","cniVersion":"0.4.0","plugins":[{"type":"portmap","name":"ignored","capabilities":{"portMappings":true,"mac":false}}]}'));

@@ -2,7 +2,7 @@
 // validator generated at build time from the same schema. Errors are CNI code 7 naming the field.
 import type { ErrorObject, JSONSchemaType } from 'ajv';
 import { invalidConfig } from '../cni/errors.ts';
-import { foldKeys, NotGoIntError, type SchemaNode } from './fold.ts';
+import { foldKeys, NotGoIntError, type SchemaNode, type Shadowed } from './fold.ts';
 
 /** The shape of an ajv standalone validator: it fills defaults in place and records its errors. */
 export interface Validator {
@@ -54,18 +54,31 @@ export function describeError(e: ErrorObject, data: unknown): string {
  * Folds keys (Go's case-insensitive match, null = default), validates and fills defaults.
  * `what` prefixes the message, e.g. "bridge config".
  */
+/** `data` with the value at `path` replaced, copying only the containers along the path. */
+function replacedAt(data: unknown, path: readonly string[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [key, ...rest] = path as [string, ...string[]];
+  const copy: Record<string, unknown> = Array.isArray(data) ? ([...data] as unknown as Record<string, unknown>) : { ...(data as Record<string, unknown>) };
+  copy[key] = replacedAt(copy[key], rest, value);
+  return copy;
+}
+
 export function decodeConfig<T>(raw: unknown, spec: ConfigSpec<T>, what = 'network config'): T {
   let data: unknown;
+  const shadowed: Shadowed[] = [];
   try {
-    data = foldKeys(raw, spec.schema as SchemaNode);
+    data = foldKeys(raw, spec.schema as SchemaNode, undefined, undefined, shadowed);
   } catch (err) {
     if (!(err instanceof NotGoIntError)) throw err;
     const want = err.tooLarge ? 'a 64-bit integer' : 'integer';
     throw invalidConfig(`invalid ${what}: field "${fieldPath(err.path)}" must be ${want}, got ${err.source}`);
   }
-  if (!spec.validate(data)) {
-    const err = spec.validate.errors?.[0];
-    throw invalidConfig(`invalid ${what}: ${err ? describeError(err, data) : 'rejected'}`);
+  // Each value a later case-variant key replaced is checked in its place: Go decodes both.
+  for (const candidate of [...shadowed.map((s) => replacedAt(data, s.path, s.value)), data]) {
+    if (!spec.validate(candidate)) {
+      const err = spec.validate.errors?.[0];
+      throw invalidConfig(`invalid ${what}: ${err ? describeError(err, candidate) : 'rejected'}`);
+    }
   }
   return data as T;
 }

@@ -47,19 +47,28 @@ function fieldFor(key: string, props: Readonly<Record<string, SchemaNode>>, fold
 
 const isInteger = (node: SchemaNode): boolean => (Array.isArray(node.type) ? node.type.includes('integer') : node.type === 'integer');
 
-/** Returns a copy of `value` with struct keys renamed to the schema's spelling and null fields dropped. */
-export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = schema, path: string[] = []): unknown {
+/** A value that a later key of the same field replaced: Go decoded it too, and refuses a wrong type in it. */
+export interface Shadowed {
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
+/**
+ * Returns a copy of `value` with struct keys renamed to the schema's spelling and null fields
+ * dropped; values replaced by a later case-variant key go to `shadowed`.
+ */
+export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = schema, path: string[] = [], shadowed: Shadowed[] = []): unknown {
   const node = resolve(schema, root);
   if (Array.isArray(value)) {
     const items = node.items;
-    return items ? value.map((v, i) => foldMember(value, String(i), String(i), v, items, root, path)) : value;
+    return items ? value.map((v, i) => foldMember(value, String(i), String(i), v, items, root, path, shadowed)) : value;
   }
   if (!isObject(value)) return value;
   const props = node.properties;
   const extra = typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
   if (!props) {
     if (!extra) return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldMember(value, k, k, v, extra, root, path)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldMember(value, k, k, v, extra, root, path, shadowed)]));
   }
   const folded = new Map<string, string>();
   for (const name of Object.keys(props)) if (!folded.has(goFold(name))) folded.set(goFold(name), name);
@@ -67,20 +76,19 @@ export function foldKeys(value: unknown, schema: SchemaNode, root: SchemaNode = 
   for (const [key, v] of Object.entries(value)) {
     const field = fieldFor(key, props, folded);
     if (field === undefined) {
-      out[key] = extra ? foldMember(value, key, key, v, extra, root, path) : v;
+      out[key] = extra ? foldMember(value, key, key, v, extra, root, path, shadowed) : v;
       continue;
     }
-    if (v === null) {
-      delete out[field];
-      continue;
-    }
-    out[field] = foldMember(value, key, field, v, props[field]!, root, path);
+    // Go leaves a field as it is for null, whatever an earlier key put there.
+    if (v === null) continue;
+    if (Object.hasOwn(out, field)) shadowed.push({ path: [...path, field], value: out[field] });
+    out[field] = foldMember(value, key, field, v, props[field]!, root, path, shadowed);
   }
   return out;
 }
 
 /** Folds `holder[key]`, which the schema calls `field`; `path` is a stack shared down the walk. */
-function foldMember(holder: object, key: string, field: string, v: unknown, schema: SchemaNode, root: SchemaNode, path: string[]): unknown {
+function foldMember(holder: object, key: string, field: string, v: unknown, schema: SchemaNode, root: SchemaNode, path: string[], shadowed: Shadowed[]): unknown {
   path.push(field);
   if (typeof v === 'number') {
     const source = fractionAt(holder, key);
@@ -89,7 +97,7 @@ function foldMember(holder: object, key: string, field: string, v: unknown, sche
       throw new NotGoIntError([...path], source ?? String(v), tooLarge && source === undefined);
     }
   }
-  const out = foldKeys(v, schema, root, path);
+  const out = foldKeys(v, schema, root, path, shadowed);
   path.pop();
   return out;
 }

@@ -18,7 +18,7 @@ import { containerMac, type BridgeConfig } from './config.ts';
 import { configureContainer } from './container.ts';
 import type { Deps } from './deps.ts';
 import { masqAddresses } from './firewall.ts';
-import { calcGateways, ensureAddr, type Gateways } from './gateway.ts';
+import { calcGateways, ensureAddr, unreachableRoute, type Gateways } from './gateway.ts';
 import { UndoStack } from '../../lib/cni/undo.ts';
 import { attachPort, createPair, setupVeth } from './veth.ts';
 
@@ -149,6 +149,11 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
       const ipam = (await deps.delegate(req, conf.ipamType, 'ADD'))!;
       if (!ipam.ips?.length) throw new Error('IPAM plugin returned missing IP config');
       const { ips, routes, gateways } = calcGateways(ipam, conf);
+      const stuck = unreachableRoute(ips, routes);
+      if (stuck) {
+        const subnets = ips.map((ip) => ip.address).join(', ');
+        throw invalidConfig(`route ${stuck.route.dst} via ${stuck.via} cannot be added: the gateway is on none of the container's subnets (${subnets}); check the ipam config's gateway and routes`);
+      }
       result.ips = ips;
       if (routes.length > 0) result.routes = routes;
       if (ipam.dns) result.dns = ipam.dns;

@@ -2,7 +2,7 @@
 // putting them there as the reference's ensureAddr does.
 import { CniError, Code } from '../../lib/cni/errors.ts';
 import type { IPConfig, Result, Route } from '../../lib/cni/result.ts';
-import { contains, firstAddress, formatIP, formatIPWithPrefix, nextIP, parseIPWithPrefix, prefixOf, type Family } from '../../lib/ip/index.ts';
+import { contains, firstAddress, formatIP, formatIPWithPrefix, nextIP, parseIP, parseIPWithPrefix, prefixOf, type Family } from '../../lib/ip/index.ts';
 import type { Link, Netlink } from '../../lib/net/index.ts';
 import { hasCode } from '../../lib/net/index.ts';
 import type { UndoStack } from '../../lib/cni/undo.ts';
@@ -47,6 +47,26 @@ export function calcGateways(ipam: Pick<Result, 'ips' | 'routes'>, c: { isGatewa
     return ip;
   });
   return { ips, routes, gateways };
+}
+
+/**
+ * The first route the kernel would refuse as "network is unreachable": its gateway (its own, or
+ * the family's first IP gateway, as configureContainer uses) is on none of the container's
+ * subnets. Checked before anything is set up from the IPAM result, which the reference finds out
+ * only after the firewall rules and the container's addresses.
+ */
+export function unreachableRoute(ips: readonly IPConfig[], routes: readonly Route[]): { route: Route; via: string } | undefined {
+  const subnets = ips.flatMap((ip) => {
+    const a = parseIPWithPrefix(ip.address);
+    return a ? [{ prefix: prefixOf(a), gateway: ip.gateway }] : [];
+  });
+  const familyGw = (f: Family): string | undefined => subnets.find((s) => s.prefix.family === f && s.gateway !== undefined)?.gateway;
+  for (const route of routes) {
+    const via = route.gw ?? familyGw(parseIPWithPrefix(route.dst)?.ip.family ?? 4);
+    const gw = via === undefined ? undefined : parseIP(via);
+    if (gw && !subnets.some((s) => s.prefix.family === gw.family && contains(s.prefix, gw))) return { route, via: via! };
+  }
+  return undefined;
 }
 
 /**

@@ -17,7 +17,7 @@
 // still sealed, that alone proves which reservations are stale, whatever the wall clock did. When
 // another writer changed the directory since, a file is stale only if its change time is earlier
 // than the boot's start by a margin; see README.md for what that does and does not guarantee.
-import { lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { combineErrors } from '../../../lib/cni/errors.ts';
 import { parseIP } from '../../../lib/ip/index.ts';
@@ -95,6 +95,13 @@ function changedMs(path: string): number {
     throw ioError(err);
   }
 }
+
+/**
+ * Network directories an ADD of this process created, with the first directory its mkdir made.
+ * A DEL in the same process that empties one again (the rollback of a bridge ADD that delegated
+ * to us in-process) removes it, so that the failed ADD leaves no file behind.
+ */
+const createdHere = new Map<string, string | undefined>();
 
 export interface DiskStore extends IpStore {
   readonly dir: string;
@@ -235,11 +242,6 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
     if (!stamp || st.ino !== stamp.ino || st.mtimeNs !== stamp.mtimeNs || stamp.boot !== boot) writeStamp(idx, { ino: st.ino, mtimeNs: st.mtimeNs, mtimeSec: sec, boot });
   }
 
-  /**
-   * After a failed operation on a network directory this store created: removes it again if it
-   * holds no reservation, so that a failed ADD leaves nothing behind. Under the lock, which
-   * openers that raced us notice (see withLock). Whether it did.
-   */
   /** The parents our mkdir made for the network directory (a new dataDir), while nothing else is in them. */
   function removeMadeParents(): void {
     try {
@@ -249,10 +251,17 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
     }
   }
 
+  const holdsNoReservation = (names: readonly string[]): boolean => names.every((n) => n === 'lock' || n.startsWith(LAST_RESERVED_PREFIX));
+
+  /**
+   * On a network directory this process created: removes it again if it holds no reservation,
+   * so that a failed ADD leaves nothing behind. Under the lock, which openers that raced us
+   * notice (see withLock). Whether it did.
+   */
   function discard(): boolean {
     try {
       const names = readdirSync(dir);
-      if (!names.every((n) => n === 'lock' || n.startsWith(LAST_RESERVED_PREFIX))) return false;
+      if (!holdsNoReservation(names)) return false;
       for (const n of names) if (n !== 'lock') unlinkIfExists(join(dir, n));
       unlinkIfExists(join(dir, 'lock'));
       rmdirSync(dir);
@@ -261,6 +270,25 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
     } catch {
       return false;
     }
+  }
+
+  /** After a success: remembers a directory this ADD created, or removes one an earlier ADD of this process created and this operation emptied. */
+  function settleCreated(): void {
+    if (fresh) {
+      createdHere.set(dir, made);
+      return;
+    }
+    if (!createdHere.has(dir)) return;
+    try {
+      if (!holdsNoReservation(readdirSync(dir))) return;
+      // The index goes first: while it is there, the data dir that a new dataDir's mkdir made is not empty.
+      rmSync(idx, { recursive: true, force: true });
+      rmdirSync(dirname(idx));
+    } catch {
+      // the index root holds another network's index: it stays
+    }
+    made = createdHere.get(dir);
+    if (discard()) createdHere.delete(dir);
   }
 
   function writeCursors(ss: Session): void {
@@ -314,8 +342,9 @@ export function openDiskStore(dataDir: string, network: string, boot: BootClock 
         s = { stat, stamp, sealed, trusted: sealed, snapshot: undefined, modified: false, created: false, broken: false, swept: false, cursors: new Map() };
         const out = fn();
         done = true;
-        fresh = false;
         finish(s, false);
+        settleCreated();
+        fresh = false;
         return out;
       } catch (err) {
         if (!done && s && !(fresh && discard())) {

@@ -66,8 +66,15 @@ test('decodeConfig lets the last of two differently cased keys win', () => {
   assert.is(decodeConfig({ bridge: 'a', Bridge: 'b' }, sample).bridge, 'b');
 });
 
-test('decodeConfig keeps the default when a field is null', () => {
+test('decodeConfig keeps the default when a field is null, and an earlier key\'s value, as Go does', () => {
   assert.is(decodeConfig({ bridge: null, mtu: 1400 }, sample).bridge, 'cni0');
+  assert.is(decodeConfig({ bridge: 'a', BRIDGE: null }, sample).bridge, 'a');
+});
+
+test('decodeConfig refuses a wrong type under a key that a later case variant replaced, as Go does', () => {
+  assert.match(decodeError({ mtu: 'x', MTU: 1400 }).message, /field "mtu" must be integer, got "x"/);
+  assert.match(decodeError({ ranges: [[{ subnet: 5, SUBNET: '10.0.0.0/24' }]] }).message, /field "ranges\[0\]\[0\]\.subnet" must be string, got 5/);
+  assert.is(decodeConfig({ mtu: 1300, MTU: 1400 }, sample).mtu, 1400);
 });
 
 test('decodeConfig ignores unknown keys and keeps map keys as they are', () => {

@@ -86,6 +86,20 @@ test('add: a VLAN on a kernel without bridge VLAN filtering is code 2 naming the
   assert.is(w.kernel.links.length, 0);
 });
 
+test('add: an IPAM gateway on none of the container subnets is code 7 before any firewall rule or address', async () => {
+  const w = fakeWorld();
+  w.ipamResult = { cniVersion: '1.1.0', ips: [{ address: '10.1.2.2/24', gateway: '10.2.0.1' }], routes: [{ dst: '0.0.0.0/0' }] };
+  try {
+    await add(bridgeRequest('ADD', L3), w.deps);
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, /^route 0\.0\.0\.0\/0 via 10\.2\.0\.1 cannot be added: the gateway is on none of the container's subnets \(10\.1\.2\.2\/24\)/);
+    assert.is((err as CniError).code, 7);
+  }
+  assert.not.ok(w.log.calls.some((c) => /^(masq\.\w+\.setup|ctr\.addAddress)/.test(c)), 'no rule and no address was made');
+  assert.is(w.reserved.size + w.kernel.links.filter((l) => l.kind === 'veth').length, 0);
+});
+
 test('add: a container interface name that is taken is code 7, and the bridge made for it goes', async () => {
   const w = fakeWorld();
   w.kernel.addLink(NETNS, { name: 'eth0', kind: 'dummy' });

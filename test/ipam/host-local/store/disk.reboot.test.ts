@@ -1,7 +1,7 @@
 // The disk store across reboots, with a fake boot ID and boot time: reservations of an earlier
 // boot are freed once, those of the running boot never, whatever the wall clock did.
 // Needs the native addon (`make native`) for flock.
-import { mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -23,7 +23,11 @@ const HOUR = 3_600_000;
 
 /** A boot `id` that started `ago` ms before now by the wall clock (negative: a clock stepped back before it). */
 const boot = (id: string, ago = HOUR): BootClock => ({ id: () => id, startedMs: () => Date.now() - ago });
-const open = (b: BootClock): DiskStore => openDiskStore(root, 'net', b);
+// The network directory exists: a process that created it and emptied it again would remove it.
+const open = (b: BootClock): DiskStore => {
+  mkdirSync(join(root, 'net'), { recursive: true });
+  return openDiskStore(root, 'net', b);
+};
 const stampBoot = (): string => readlinkSync(join(root, '.cni-ts-index', 'net', '.stamp')).split(' ')[1]!;
 
 /** Reserves `ips` for `owner` under boot `b`, one operation each, sweeping first as ADD does. */

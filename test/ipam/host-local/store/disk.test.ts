@@ -1,7 +1,7 @@
 // The disk store on a temporary directory: the reference's bytes, and the owner index being
 // trusted only while the directory is unchanged, rebuilt otherwise, and checked entry by entry.
 // Needs the native addon (`make native`) for flock.
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -20,7 +20,13 @@ test.after.each(() => rmSync(root, { recursive: true, force: true }));
 
 const A = { containerID: 'ctr-a', ifname: 'eth0' };
 const B = { containerID: 'ctr-b', ifname: 'eth0' };
-const open = (): DiskStore => openDiskStore(root, `net${n++ % 1}`);
+// The network directory exists: each operation here stands for an invocation of its own, and one
+// process that created the directory and emptied it again removes it (tested below).
+const open = (): DiskStore => {
+  const network = `net${n++ % 1}`;
+  mkdirSync(join(root, network), { recursive: true });
+  return openDiskStore(root, network);
+};
 const files = (s: DiskStore): string[] => readdirSync(s.dir).filter((f) => f !== 'lock' && !f.startsWith('last_')).sort();
 const idxDir = (s: DiskStore): string => join(root, '.cni-ts-index', s.dir.split('/').pop()!);
 const stampOf = (s: DiskStore): string => readlinkSync(join(idxDir(s), '.stamp'));
@@ -215,6 +221,32 @@ test('a failed first operation removes the network directory it created; a racin
   assert.equal(files(t), ['10.0.0.3']);
   s.close();
   t.close();
+});
+
+test('a network directory this process created goes once a later operation of it empties it (the rollback of a bridge ADD)', () => {
+  const dataDir = join(root, 'new', 'data');
+  const s = openDiskStore(dataDir, 'net');
+  assert.ok(s.withLock(() => s.reserve('10.0.0.2', A, '0')));
+  assert.ok(existsSync(join(dataDir, '.cni-ts-index', 'net')));
+  const del = openDiskStore(dataDir, 'net');
+  assert.is(del.withLock(() => del.releaseByID(A, 'fallback')), 1);
+  assert.equal(readdirSync(root), [], 'the directory, its index and the dataDir the ADD made are gone');
+  s.close();
+  del.close();
+});
+
+test('... but not while it holds a reservation, nor one that was there before', () => {
+  const s = openDiskStore(root, 'made');
+  s.withLock(() => s.reserve('10.0.0.2', A, '0'));
+  s.withLock(() => s.reserve('10.0.0.3', B, '0'));
+  s.withLock(() => s.releaseByID(A, 'fallback'));
+  assert.equal(files(s), ['10.0.0.3']);
+  const old = open();
+  old.withLock(() => old.reserve('10.0.0.2', A, '0'));
+  old.withLock(() => old.releaseByID(A, 'fallback'));
+  assert.ok(existsSync(old.dir));
+  s.close();
+  old.close();
 });
 
 test('the lock is not re-entrant and methods refuse to run without it', () => {

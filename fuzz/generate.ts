@@ -289,8 +289,8 @@ export const MUTATIONS: readonly Mutation[] = [
             ? ['CHECK'] // Go's bridge parses prevResult in CHECK only
             : ['subnet', 'gateway', 'rangeStart', 'rangeEnd', 'dst', 'gw', 'address'].includes(String(key)) && s !== ''
               ? DECODING
-              : key === 'protocol' && st.plugin === 'portmap'
-                ? ['ADD'] // iptables refuses it
+              : key === 'protocol' && st.plugin === 'portmap' && s !== ''
+                ? ['ADD'] // iptables refuses it; "" we read as tcp (README)
               : key === 'cniVersion'
                 ? s === '' // an empty version is 0.1.0: no CHECK, GC or STATUS
                   ? ['CHECK', 'GC', 'STATUS']

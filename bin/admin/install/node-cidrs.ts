@@ -7,7 +7,8 @@
 // The GET itself goes through node:https with the options it computes: its own fetch goes
 // through undici's dispatcher, whose CA Bun's fetch ignores (a cluster CA fails as
 // DEPTH_ZERO_SELF_SIGNED_CERT).
-import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { RequestOptions } from 'node:https';
 
 export interface NodeLookup {
@@ -34,7 +35,11 @@ interface Answer {
 function get(url: URL, options: RequestOptions, timeoutMs: number): Promise<Answer> {
   return new Promise((done, fail) => {
     const headers = { ...options.headers, accept: 'application/json' };
-    const req = request(url, { ...options, method: 'GET', headers, timeout: timeoutMs }, (res) => {
+    // In-cluster configs speak plain HTTP on ports 80, 8080 and 8001, where the TLS agent that
+    // client-node made has no use.
+    const plain = url.protocol === 'http:';
+    const request = plain ? httpRequest : httpsRequest;
+    const req = request(url, { ...options, ...(plain ? { agent: undefined } : {}), method: 'GET', headers, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -69,10 +74,11 @@ async function askOnce(url: URL, options: RequestOptions, nodeName: string, time
 export async function nodePodCidrs(o: NodeLookup): Promise<string[]> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
-  if (o.kubeconfig === undefined) kc.loadFromCluster();
-  else kc.loadFromFile(o.kubeconfig);
+  if (o.kubeconfig !== undefined) kc.loadFromFile(o.kubeconfig);
+  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else throw new Error('not in a Kubernetes pod (KUBERNETES_SERVICE_HOST is unset): give --kubeconfig FILE to reach the API server');
   const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error(o.kubeconfig === undefined ? 'no in-cluster Kubernetes API server (KUBERNETES_SERVICE_HOST unset): give --kubeconfig' : `${o.kubeconfig} names no cluster server`);
+  if (!server) throw new Error(`${o.kubeconfig} names no cluster server`);
   const url = new URL(`${server.replace(/\/+$/, '')}/api/v1/nodes/${encodeURIComponent(o.nodeName)}`);
   const deadline = Date.now() + o.timeoutMs;
   let said = '';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isSingleExecutable } from '../../lib/native/executable.ts';
 import { addonDir } from '../../lib/native/load.ts';
 import { PLUGINS } from '../plugins.ts';
+import { bridgeName, dataDir, integerOption, networkName } from './install/checks.ts';
 import { parsePodCidrs } from './install/cidr.ts';
 import { CONFLIST_NAME, conflistText, shadowingFiles } from './install/conflist.ts';
 import type { NetworkOptions } from './install/conflist.ts';
@@ -48,30 +49,35 @@ class Refused extends Error {
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const report = (what: Outcome | 'removed' | 'left', path: string, why = ''): void => say(`${what.padEnd(9)} ${path}${why}`);
 
-function positiveInt(text: string, option: string, min: number, max: number): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) throw new Refused(`${option} "${text}" is not an integer from ${min} to ${max}`, 2);
-  return n;
+/** Runs a check of the command line: its error is a usage error (exit 2). */
+function usage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new Refused((err as Error).message, 2);
+  }
 }
 
 async function podCidrsOf(o: InstallOptions, log: (line: string) => void): Promise<string[]> {
   if (o.podCidr.length > 0 && o.nodeName !== undefined) throw new Refused('give either --pod-cidr or --node-name, not both', 2);
   if (o.podCidr.length > 0) return o.podCidr;
   if (o.nodeName === undefined) throw new Refused('no pod CIDR: give --pod-cidr CIDR (repeatable, IPv4 and IPv6) or --node-name NAME to read them from the Node', 2);
-  const timeoutMs = positiveInt(o.timeout, '--timeout', 0, 86_400) * 1000;
+  const timeoutMs = usage(() => integerOption(o.timeout, '--timeout', 0, 86_400)) * 1000;
   return nodePodCidrs({ nodeName: o.nodeName, kubeconfig: o.kubeconfig, timeoutMs, pollMs: 1000, log });
 }
 
 async function networkOf(o: InstallOptions): Promise<NetworkOptions> {
-  const mtu = o.mtu === undefined ? undefined : positiveInt(o.mtu, '--mtu', 68, 65535);
+  const checked = usage(() => ({
+    network: networkName(o.network),
+    bridge: bridgeName(o.bridge),
+    mtu: o.mtu === undefined ? undefined : integerOption(o.mtu, '--mtu', 68, 65535),
+    dataDir: o.dataDir === undefined ? undefined : dataDir(o.dataDir),
+    portmap: o.portmap,
+  }));
   const texts = await podCidrsOf(o, (line) => say(line));
-  let podCidrs;
-  try {
-    podCidrs = parsePodCidrs(texts);
-  } catch (err) {
-    throw new Refused((err as Error).message, o.podCidr.length > 0 ? 2 : 1);
-  }
-  return { network: o.network, bridge: o.bridge, podCidrs, mtu, portmap: o.portmap, dataDir: o.dataDir };
+  // A bad CIDR given on the command line is a usage error; one read from the Node is not.
+  const podCidrs = o.podCidr.length > 0 ? usage(() => parsePodCidrs(texts)) : parsePodCidrs(texts);
+  return { ...checked, podCidrs };
 }
 
 /** The running single executable: install copies itself, so what it installs is what runs. */

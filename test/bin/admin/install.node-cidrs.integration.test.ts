@@ -2,16 +2,20 @@
 // self-signed certificate made by openssl here, reached through a kubeconfig with its CA and a
 // token. The Node has no pod CIDRs at first (install says it waits), then gets them.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN_DIR } from '../../helpers/exec.ts';
-import { cleanup, tempDir } from '../../helpers/netns.ts';
 
-const dir = tempDir('inst-k8s');
+// Its own temp dir, made at load time for the certificate and kubeconfig, which other suites'
+// cleanups (they run first) must not remove.
+const dir = mkdtempSync(join(tmpdir(), 'cnits-inst-k8s-'));
+let runs = 0;
+const tempDir = (tag: string): string => join(dir, `${tag}-${runs++}`);
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
 
 interface Seen {
@@ -51,7 +55,7 @@ writeFileSync(
 
 test.after(() => {
   server.close();
-  cleanup();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs install without blocking this process, which also serves the API. */

@@ -11,7 +11,7 @@ import { bridgeName, dataDir, integerOption, networkName } from './install/check
 import { parsePodCidrs } from './install/cidr.ts';
 import { CONFLIST_NAME, conflistText, shadowingFiles } from './install/conflist.ts';
 import type { NetworkOptions } from './install/conflist.ts';
-import { dropCache, fsyncDir, installCopy, installSymlink, installText } from './install/files.ts';
+import { dropCache, fsyncDir, installCopy, installSymlink, installText, removeStaleTemps } from './install/files.ts';
 import type { Outcome } from './install/files.ts';
 import { nodePodCidrs } from './install/node-cidrs.ts';
 import { conflistOwner, EXECUTABLE, inspect, namedOwner, NATIVE_DIR, pluginLinks, pluginOwner } from './install/ownership.ts';
@@ -131,6 +131,11 @@ function installSteps(o: InstallOptions, network: NetworkOptions): Step[] {
   ];
 }
 
+/** Removes what an install killed mid-way left behind, and says so. */
+function cleanInterrupted(...dirs: string[]): void {
+  for (const path of dirs.flatMap(removeStaleTemps)) report('removed', path, ' (left by an interrupted install)');
+}
+
 /** A directory for our files, created 0755 when missing; the native code's directory must not be
  *  writable by others, or the plugins refuse to load from it. */
 function ensureDir(dir: string, strict: boolean): void {
@@ -148,6 +153,7 @@ async function runInstall(o: InstallOptions): Promise<void> {
   ensureDir(o.binDir, false);
   ensureDir(join(o.binDir, NATIVE_DIR), true);
   ensureDir(o.confDir, false);
+  cleanInterrupted(join(o.binDir, NATIVE_DIR), o.binDir, o.confDir);
   for (const step of steps) report(step.apply(), step.path, step.owner === 'foreign' ? " (was another project's file: --force)" : '');
   for (const dir of [join(o.binDir, NATIVE_DIR), o.binDir, o.confDir]) fsyncDir(dir);
   for (const name of shadowingFiles(readdirSync(o.confDir))) {
@@ -158,6 +164,7 @@ async function runInstall(o: InstallOptions): Promise<void> {
 /** Removes what install wrote and is still ours: the conflist first (so runtimes stop using the
  *  plugins), then the links, the executable and its native code. */
 function runUninstall(o: UninstallOptions): void {
+  cleanInterrupted(join(o.binDir, NATIVE_DIR), o.binDir, o.confDir);
   const removeIf = (path: string, owner: Owner): void => {
     if (owner === 'absent') return;
     if (owner === 'foreign') return report('left', path, ' (not ours)');

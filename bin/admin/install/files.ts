@@ -11,6 +11,7 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   readlinkSync,
@@ -23,7 +24,35 @@ import { basename, dirname, join } from 'node:path';
 
 export type Outcome = 'written' | 'replaced' | 'unchanged';
 
-const tempBeside = (path: string): string => join(dirname(path), `.${basename(path)}.cni-ts-install-${process.pid}`);
+const TEMP_INFIX = '.cni-ts-install-';
+const tempBeside = (path: string): string => join(dirname(path), `.${basename(path)}${TEMP_INFIX}${process.pid}`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp files that an install killed mid-way left in `dir` (ours by name, their
+ *  process gone); returns their paths. */
+export function removeStaleTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const stale = names.filter((n) => {
+    const m = /^\..+\.cni-ts-install-(\d+)$/.exec(n);
+    return m !== null && !alive(Number(m[1]));
+  });
+  for (const n of stale) rmSync(join(dir, n), { force: true });
+  return stale.map((n) => join(dir, n));
+}
 
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');

@@ -41,7 +41,7 @@ const CIDRS = ['--pod-cidr', '10.213.0.0/24', '--pod-cidr', 'fd00:213::/64'];
 /** Inode, mtime and mode of every entry under `dir`, to prove a run changed nothing. */
 function identities(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { recursive: true }) as string[]) {
+  for (const e of ['.', ...(readdirSync(dir, { recursive: true }) as string[])]) {
     const st = lstatSync(join(dir, e));
     out[e] = `${st.ino} ${st.mtimeMs} ${st.mode.toString(8)}`;
   }

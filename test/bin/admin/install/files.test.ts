@@ -1,11 +1,11 @@
 // Atomic replacement: written, replaced or unchanged (then the same inode and mtime), the mode
 // set exactly whatever the umask, and no temp file left behind.
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { installCopy, installSymlink, installText } from '../../../../bin/admin/install/files.ts';
+import { installCopy, installSymlink, installText, removeStaleTemps } from '../../../../bin/admin/install/files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnits-files-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +69,18 @@ test('a failed replacement leaves the old file and no temp file', () => {
     readdirSync(dir).filter((n) => n.includes('cni-ts-install')),
     [],
   );
+});
+
+test("removeStaleTemps: only temp files of installs whose process is gone", () => {
+  const d = join(dir, 'stale');
+  mkdirSync(d);
+  // pid 2^22 + 1 is above the kernel's pid_max: never a live process.
+  const dead = `.bridge.cni-ts-install-${(1 << 22) + 1}`;
+  const live = `.portmap.cni-ts-install-${process.pid}`;
+  for (const n of [dead, live, 'bridge', '.bridge.tmp']) writeFileSync(join(d, n), '');
+  assert.equal(removeStaleTemps(d), [join(d, dead)]);
+  assert.equal(readdirSync(d).sort(), ['.bridge.tmp', live, 'bridge'].sort());
+  assert.equal(removeStaleTemps(join(dir, 'none')), []);
 });
 
 test.run();

@@ -11,7 +11,7 @@ import { bridgeName, dataDir, integerOption, networkName } from './install/check
 import { parsePodCidrs } from './install/cidr.ts';
 import { CONFLIST_NAME, conflistText, shadowingFiles } from './install/conflist.ts';
 import type { NetworkOptions } from './install/conflist.ts';
-import { dropCache, fsyncDir, installCopy, installSymlink, installText, removeStaleTemps } from './install/files.ts';
+import { fsyncDir, installCopy, installSymlink, installText, removeStaleTemps } from './install/files.ts';
 import type { Outcome } from './install/files.ts';
 import { nodePodCidrs } from './install/node-cidrs.ts';
 import { conflistOwner, EXECUTABLE, inspect, namedOwner, NATIVE_DIR, pluginLinks, pluginOwner } from './install/ownership.ts';
@@ -114,15 +114,7 @@ function installSteps(o: InstallOptions, network: NetworkOptions): Step[] {
       const path = join(o.binDir, NATIVE_DIR, e.name);
       return { path, owner: namedOwner(inspect(path)), apply: () => installCopy(path, join(sourceNative, e.name), 0o644) };
     }),
-    {
-      path: exePath,
-      owner: namedOwner(inspect(exePath)),
-      apply: () => {
-        const outcome = installCopy(exePath, executable, 0o755);
-        dropCache(exePath);
-        return outcome;
-      },
-    },
+    { path: exePath, owner: namedOwner(inspect(exePath)), apply: () => installCopy(exePath, executable, 0o755) },
     ...pluginLinks(Object.keys(PLUGINS)).map((name) => {
       const path = join(o.binDir, name);
       return { path, owner: pluginOwner(o.binDir, inspect(path)), apply: () => installSymlink(path, EXECUTABLE) };

@@ -63,9 +63,9 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes the temp file with `fill`, gives it `mode`, syncs it and renames it over `path`;
- *  nothing is left behind when any step fails. */
-function replaceWith(path: string, mode: number, fill: (temp: string) => void): void {
+/** Writes the temp file with `fill`, gives it `mode`, syncs it (`beforeRename` may still act on
+ *  it) and renames it over `path`; nothing is left behind when any step fails. */
+function replaceWith(path: string, mode: number, fill: (temp: string) => void, beforeRename?: (temp: string) => void): void {
   const temp = tempBeside(path);
   try {
     fill(temp);
@@ -76,6 +76,7 @@ function replaceWith(path: string, mode: number, fill: (temp: string) => void): 
     } finally {
       closeSync(fd);
     }
+    beforeRename?.(temp);
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
@@ -118,12 +119,21 @@ function matches(path: string, mode: number, content: { readonly source: string 
 
 const existed = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
-/** Puts a copy of the file `source` at `path` with `mode`. */
+/** Puts a copy of the file `source` at `path` with `mode`, leaving neither in the page cache
+ *  as read or written: the copy is dropped before it is renamed into place, so no exec ever
+ *  maps it from large folios. */
 export function installCopy(path: string, source: string, mode: number): Outcome {
-  if (matches(path, mode, { source })) return 'unchanged';
-  const outcome = existed(path) ? 'replaced' : 'written';
-  replaceWith(path, mode, (temp) => copyFileSync(source, temp, constants.COPYFILE_EXCL));
-  return outcome;
+  try {
+    if (matches(path, mode, { source })) {
+      dropCache(path);
+      return 'unchanged';
+    }
+    const outcome = existed(path) ? 'replaced' : 'written';
+    replaceWith(path, mode, (temp) => copyFileSync(source, temp, constants.COPYFILE_EXCL), dropCache);
+    return outcome;
+  } finally {
+    dropCache(source);
+  }
 }
 
 /** Puts `text` at `path` with `mode`. */
@@ -157,10 +167,11 @@ export function installSymlink(path: string, target: string): Outcome {
   return st === undefined ? 'written' : 'replaced';
 }
 
-/** Drops an executable just written or compared from the page cache: pages cached by read() or
- *  write() come in large folios, and the kernel maps a whole large folio on each page fault, so
- *  every plugin process would map some MB more of it (the Makefile's drop_cache, same reason).
+/** Drops a file from the page cache. Pages cached by read() or write() come in large folios, and
+ *  the kernel maps a whole large folio on each page fault, so every plugin process would map some
+ *  MB more of an executable copied or compared that way (the Makefile's drop_cache, same reason).
+ *  dd opens it read-only: opened for writing, an exec of it meanwhile fails with ETXTBSY.
  *  Best effort: a machine without dd keeps the cache as it is. */
-export function dropCache(path: string): void {
-  spawnSync('dd', ['if=/dev/null', `of=${path}`, 'oflag=nocache', 'conv=notrunc,fdatasync', 'count=0', 'status=none'], { stdio: 'ignore' });
+function dropCache(path: string): void {
+  spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none'], { stdio: 'ignore' });
 }

@@ -32,6 +32,8 @@ export function adminProgram(): Command {
     .requiredOption('--conf-dir <dir>', 'the CNI conf dir (e.g. /etc/cni/net.d)')
     .option('--pod-cidr <cidr>', 'a pod CIDR of this node, IPv4 or IPv6 (repeatable)', collect, [])
     .option('--node-name <name>', "read the pod CIDRs from this Node's spec.podCIDRs through the Kubernetes API")
+    .option('--kubeconfig <file>', "with --node-name: reach the API through this kubeconfig, not the pod's service account")
+    .option('--timeout <seconds>', "with --node-name: how long to wait for the Node's pod CIDRs", '300')
     .option('--network <name>', 'the network name in the conflist', 'cni-ts')
     .option('--bridge <name>', 'the bridge name', 'cni0')
     .option('--mtu <n>', 'the MTU of the bridge and the pod interfaces')

@@ -1,6 +1,6 @@
 // The admin command's options, all declared here so that `--help` describes every subcommand
 // without loading any: each subcommand's code is imported only when it runs.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { SUITE_VERSION } from '../../lib/cni/skel.ts';
 import { SUPPORTED_VERSIONS } from '../../lib/cni/version.ts';
 
@@ -38,6 +38,11 @@ export function adminProgram(): Command {
     .option('--bridge <name>', 'the bridge name', 'cni0')
     .option('--mtu <n>', 'the MTU of the bridge and the pod interfaces')
     .option('--no-portmap', 'leave portmap out of the chain')
+    .addOption(
+      new Option('--cni-version <version>', "the conflist's cniVersion: 1.0.0 for runtimes whose libcni predates 1.2 (containerd 1.6 and 1.7, which cannot read a 1.1.0 result)")
+        .choices(['1.0.0', '1.1.0'])
+        .default('1.1.0'),
+    )
     .option('--data-dir <dir>', "host-local's reservations directory")
     .option('--force', 'replace files in the bin dir that another project installed')
     .action(run(async () => (await import('./install.ts')).install));

@@ -28,6 +28,7 @@ export interface InstallOptions {
   bridge: string;
   mtu?: string;
   portmap: boolean;
+  cniVersion: '1.0.0' | '1.1.0';
   dataDir?: string;
   force?: boolean;
 }
@@ -73,6 +74,7 @@ async function networkOf(o: InstallOptions): Promise<NetworkOptions> {
     mtu: o.mtu === undefined ? undefined : integerOption(o.mtu, '--mtu', 68, 65535),
     dataDir: o.dataDir === undefined ? undefined : dataDir(o.dataDir),
     portmap: o.portmap,
+    cniVersion: o.cniVersion,
   }));
   const texts = await podCidrsOf(o, (line) => say(line));
   // A bad CIDR given on the command line is a usage error; one read from the Node is not.

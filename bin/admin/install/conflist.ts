@@ -15,6 +15,7 @@ export interface NetworkOptions {
   readonly podCidrs: readonly PodCidr[];
   readonly mtu?: number;
   readonly portmap: boolean;
+  readonly cniVersion: '1.0.0' | '1.1.0';
   readonly dataDir?: string;
 }
 
@@ -40,7 +41,7 @@ export function conflist(o: NetworkOptions): object {
   };
   const portmap = { type: 'portmap', capabilities: { portMappings: true } };
   return {
-    cniVersion: '1.1.0',
+    cniVersion: o.cniVersion,
     name: o.network,
     [MARKER_KEY]: MARKER_VALUE,
     plugins: o.portmap ? [bridge, portmap] : [bridge],

@@ -17,7 +17,7 @@ test('adminProgram: install, uninstall and gc with their options', () => {
   const options = (name: string): string[] => program.commands.find((c) => c.name() === name)!.options.map((o) => o.long!);
   assert.equal(
     options('install'),
-    ['--bin-dir', '--conf-dir', '--pod-cidr', '--node-name', '--kubeconfig', '--timeout', '--network', '--bridge', '--mtu', '--no-portmap', '--data-dir', '--force'],
+    ['--bin-dir', '--conf-dir', '--pod-cidr', '--node-name', '--kubeconfig', '--timeout', '--network', '--bridge', '--mtu', '--no-portmap', '--cni-version', '--data-dir', '--force'],
   );
   assert.equal(options('uninstall'), ['--bin-dir', '--conf-dir']);
   assert.equal(options('gc'), ['--cri-endpoint', '--conf-dir', '--cache-dir', '--bin-dir', '--interval', '--network', '--grace', '--cri-timeout', '--host-root']);

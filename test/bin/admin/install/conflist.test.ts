@@ -9,7 +9,12 @@ const base: NetworkOptions = {
   bridge: 'cni0',
   podCidrs: [{ family: 4, subnet: '10.244.1.0/24' }],
   portmap: true,
+  cniVersion: '1.1.0',
 };
+
+test('conflist: the version asked for (1.0.0 for a libcni before 1.2)', () => {
+  assert.is((conflist({ ...base, cniVersion: '1.0.0' }) as { cniVersion: string }).cniVersion, '1.0.0');
+});
 
 test('conflist: bridge (gateway, masquerade, hairpin) + host-local + portmap, version 1.1.0, marked', () => {
   assert.equal(conflist(base), {

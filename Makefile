@@ -168,10 +168,12 @@ bench: all
 
 # Real runtimes on our plugins: podman (CNI backend) and containerd's CRI start containers, publish
 # ports and tear down cleanly, with the plugins installed by `make install` into a temp dir and all
-# runtime state private to it. Root; needs Debian's podman, runc, containerd, busybox-static.
+# runtime state private to it; then containerd's CRI again on what `make image`'s image installed,
+# as the DaemonSet does. Root; needs Debian's podman, runc, containerd, busybox-static.
 .PHONY: e2e
 e2e: all
 	$(BUN) e2e/run.ts
+	$(BUN) e2e/run.ts --image --only containerd
 
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts

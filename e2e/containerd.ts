@@ -3,8 +3,8 @@
 // PodSandboxStatus reports it, the host port answers, and StopPodSandbox + RemovePodSandbox
 // leave no reservation, link, rule, cache entry or netns mount behind. In between, `cni-ts gc`
 // releases an attachment leaked beside the pod and keeps the pod's (containerd-gc.ts).
-import { mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gcSteps } from './containerd-gc.ts';
 import { CriClient } from './cri/client.ts';
@@ -83,7 +83,8 @@ export async function containerdScenario(ctx: E2EContext): Promise<Scenario> {
   const netnsDir = join(dir, 'state/io.containerd.grpc.v1.cri/netns');
   for (const d of ['net.d', 'ipam', 'logs', 'image/rootfs', 'image/oci']) mkdirSync(join(dir, d), { recursive: true });
   writeFileSync(join(dir, 'config.toml'), containerdConfig(dir, ctx.binDir));
-  writeFileSync(join(dir, 'net.d', `10-${NET.name}.conflist`), conflist(NET, ipamDir));
+  if (ctx.conflist) copyFileSync(ctx.conflist, join(dir, 'net.d', basename(ctx.conflist)));
+  else writeFileSync(join(dir, 'net.d', `10-${NET.name}.conflist`), conflist(NET, ipamDir));
 
   let containerd: Daemon | undefined;
   let cri: CriClient | undefined;

@@ -1,10 +1,12 @@
 // `make e2e`: real container runtimes (podman with its CNI backend, containerd's CRI) run
 // containers on a CNI bin dir, by default our plugins installed by `make install` into a temp dir.
 //
-//   node e2e/run.ts [--reference | --bin DIR] [--only podman|containerd]...
+//   node e2e/run.ts [--reference | --bin DIR | --image] [--only podman|containerd]...
 //
 //   --reference   Debian's reference plugins in /usr/lib/cni instead of ours
 //   --bin DIR     any other CNI bin dir with bridge, host-local and portmap (used as it is)
+//   --image       ours as the DaemonSet installs them: `make image`'s image runs `cni-ts install`
+//                 under podman into a temp bin and conf dir, and containerd uses its conflist
 //
 // Everything the runtimes write lives in one temp dir; the scenarios run in a private mount
 // namespace (e2e/inside.ts). Afterwards this process removes what may be left whatever happened:
@@ -18,17 +20,19 @@ import { CRI_NET, PODMAN_NET, PRIVATE_PATHS, privateDir } from './lib/context.ts
 import { recordBaseline, restoreBaseline, type HostBaseline } from './lib/baseline.ts';
 import { firewallLines, linkExists } from './lib/host.ts';
 import { must, run } from './lib/proc.ts';
+import { installFromImage } from './image-install.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
 const TOTAL_TIMEOUT = 8 * 60_000;
 const t0 = Date.now();
 
-function parseArgs(argv: string[]): { bin?: string; reference: boolean; only: string[] } {
-  const out: { bin?: string; reference: boolean; only: string[] } = { reference: false, only: [] };
+function parseArgs(argv: string[]): { bin?: string; reference: boolean; image: boolean; only: string[] } {
+  const out: { bin?: string; reference: boolean; image: boolean; only: string[] } = { reference: false, image: false, only: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--reference') out.reference = true;
+    else if (a === '--image') out.image = true;
     else if (a === '--bin') out.bin = resolve(argv[++i] ?? '');
     else if (a === '--only') out.only.push(argv[++i] ?? '');
     else throw new Error(`unknown argument ${a}`);
@@ -48,8 +52,9 @@ let failed = false;
 const createdMountPoints: string[] = [];
 let baseline: HostBaseline | undefined;
 
-async function prepareBinDir(): Promise<{ binDir: string; label: string }> {
+async function prepareBinDir(): Promise<{ binDir: string; label: string; conflist?: string }> {
   if (opts.reference) return { binDir: '/usr/lib/cni', label: 'reference (/usr/lib/cni)' };
+  if (opts.image) return installFromImage(tmp);
   if (opts.bin) return { binDir: opts.bin, label: `given (${opts.bin})` };
   const binDir = join(tmp, 'bin');
   await must(['make', '--no-print-directory', '-C', ROOT, 'install', 'DESTDIR=', `CNI_BIN_DIR=${binDir}`], { timeout: 300_000 });
@@ -73,9 +78,9 @@ async function describePlugins(binDir: string): Promise<void> {
 }
 
 /** Runs the scenarios in a private mount namespace; resolves with its exit code. */
-function runInside(binDir: string, label: string): Promise<number | null> {
+function runInside(binDir: string, label: string, conflist: string | undefined): Promise<number | null> {
   const token = `cnits-e2e-${randomBytes(6).toString('hex')}`;
-  const args = JSON.stringify({ tmp, binDir, label, token, only: opts.only });
+  const args = JSON.stringify({ tmp, binDir, label, token, conflist, only: opts.only });
   return new Promise((resolveRun) => {
     const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', NODE, join(ROOT, 'e2e/inside.ts'), args], {
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -196,7 +201,7 @@ async function cleanup(): Promise<void> {
 try {
   console.log(`e2e: temp dir ${tmp}`);
   baseline = await recordBaseline();
-  const { binDir, label } = await prepareBinDir();
+  const { binDir, label, conflist } = await prepareBinDir();
   console.log(`e2e: CNI plugins: ${label}`);
   await describePlugins(binDir);
   for (const p of PRIVATE_PATHS) {
@@ -204,7 +209,7 @@ try {
     mkdirSync(p, { recursive: true, mode: 0o755 });
     createdMountPoints.push(p);
   }
-  const code = await runInside(binDir, label);
+  const code = await runInside(binDir, label, conflist);
   if (code !== 0) failed = true;
 } catch (err) {
   console.log(`e2e: ${(err as Error).message}`);

@@ -11,6 +11,8 @@ export interface E2EContext {
   readonly label: string;
   /** A token served in every HTTP page, so an answer from someone else's server is not taken for ours. */
   readonly token: string;
+  /** A conflist for the CRI network written by `cni-ts install` (--image), instead of the test's own. */
+  readonly conflist?: string;
 }
 
 /** Host paths that runtimes write to whatever their configuration says (libcni's cache, podman's

@@ -40,10 +40,12 @@ test('the init container installs into the host bin and conf dirs for its own No
   assert.not.ok(install!.securityContext?.privileged);
 });
 
-test('every option the init container passes is one that cni-ts install declares', () => {
-  const declared = adminProgram().commands.find((c) => c.name() === 'install')!.options.map((o) => o.long);
-  const passed = inits[0]!.args!.filter((a) => a.startsWith('--'));
-  assert.equal(passed.filter((a) => !declared.includes(a)), []);
+test('every option a container passes is one that its cni-ts subcommand declares', () => {
+  for (const c of [inits[0]!, containers[0]!]) {
+    const [command, ...args] = c.args!;
+    const declared = adminProgram().commands.find((sub) => sub.name() === command)!.options.map((o) => o.long);
+    assert.equal(args.filter((a) => a.startsWith('--') && !declared.includes(a)), [], `${c.name} runs ${command}`);
+  }
 });
 
 test("the main container runs gc every interval, privileged, in the host's root", () => {

@@ -14,7 +14,7 @@ import type { NetworkOptions } from './install/conflist.ts';
 import { fsyncDir, installCopy, installSymlink, installText, removeStaleTemps } from './install/files.ts';
 import type { Outcome } from './install/files.ts';
 import { nodePodCidrs } from './install/node-cidrs.ts';
-import { conflistOwner, EXECUTABLE, inspect, namedOwner, NATIVE_DIR, pluginLinks, pluginOwner } from './install/ownership.ts';
+import { conflistOwner, EXECUTABLE, inspect, namedOwner, NATIVE_DIR, pluginOwner } from './install/ownership.ts';
 import type { Owner } from './install/ownership.ts';
 
 export interface InstallOptions {
@@ -117,7 +117,7 @@ function installSteps(o: InstallOptions, network: NetworkOptions): Step[] {
       return { path, owner: namedOwner(inspect(path)), apply: () => installCopy(path, join(sourceNative, e.name), 0o644) };
     }),
     { path: exePath, owner: namedOwner(inspect(exePath)), apply: () => installCopy(exePath, executable, 0o755) },
-    ...pluginLinks(Object.keys(PLUGINS)).map((name) => {
+    ...Object.keys(PLUGINS).map((name) => {
       const path = join(o.binDir, name);
       return { path, owner: pluginOwner(o.binDir, inspect(path)), apply: () => installSymlink(path, EXECUTABLE) };
     }),
@@ -167,7 +167,7 @@ function runUninstall(o: UninstallOptions): void {
   };
   const confPath = join(o.confDir, CONFLIST_NAME);
   removeIf(confPath, conflistOwner(readIfExists(confPath)));
-  for (const name of pluginLinks(Object.keys(PLUGINS))) removeIf(join(o.binDir, name), pluginOwner(o.binDir, inspect(join(o.binDir, name))));
+  for (const name of Object.keys(PLUGINS)) removeIf(join(o.binDir, name), pluginOwner(o.binDir, inspect(join(o.binDir, name))));
   removeIf(join(o.binDir, EXECUTABLE), namedOwner(inspect(join(o.binDir, EXECUTABLE))));
   const nativeDir = join(o.binDir, NATIVE_DIR);
   if (inspect(nativeDir).kind === 'dir') {

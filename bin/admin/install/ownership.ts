@@ -52,10 +52,5 @@ export function conflistOwner(text: string | undefined): Owner {
   return isOurConflist(text) ? 'ours' : 'foreign';
 }
 
-/** The plugin links install makes: every plugin this executable answers to, and `loopback`,
- *  which containerd execs for every pod. */
-export function pluginLinks(plugins: readonly string[]): string[] {
-  return [...new Set([...plugins, 'loopback'])];
-}
 
 export const nativePath = (binDir: string, file: string): string => join(binDir, NATIVE_DIR, basename(file));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { conflistOwner, inspect, namedOwner, pluginLinks, pluginOwner } from '../../../../bin/admin/install/ownership.ts';
+import { conflistOwner, inspect, namedOwner, pluginOwner } from '../../../../bin/admin/install/ownership.ts';
 
 const BIN = '/opt/cni/bin';
 
@@ -33,11 +33,6 @@ test('conflistOwner: ours only with the marker', () => {
   assert.is(conflistOwner(undefined), 'absent');
   assert.is(conflistOwner('{"managedBy":"cni-ts install"}'), 'ours');
   assert.is(conflistOwner('{"name":"mine"}'), 'foreign');
-});
-
-test('pluginLinks: every plugin and loopback, once', () => {
-  assert.equal(pluginLinks(['bridge', 'host-local', 'portmap']), ['bridge', 'host-local', 'portmap', 'loopback']);
-  assert.equal(pluginLinks(['bridge', 'loopback']), ['bridge', 'loopback']);
 });
 
 test('inspect: what lstat and readlink find, as data', () => {

@@ -4,6 +4,7 @@
 // DaemonSet it runs in a container holding only this executable: --host-root makes it work on the
 // host's files and run the host's plugins with the host's iptables and nft.
 import { cachedAttachments } from '../../lib/cni/cache.ts';
+import { recentReservations } from './gc/reservations.ts';
 import { delCachedAttachment, gcPlugins, type CniConfig } from '../../lib/cni/libcni.ts';
 import { loadNetworkConfs } from '../../lib/cni/netconf.ts';
 import { chroot } from '../../lib/native/index.ts';
@@ -38,6 +39,7 @@ function realDeps(o: GcOptions, criTimeoutMs: number): GcDeps {
     cachedAttachments: () => cachedAttachments(o.cacheDir),
     del: (list, a) => delCachedAttachment(cfg, list, a),
     gcPlugins: (list, valid) => gcPlugins(cfg, list, valid),
+    recentAttachments: recentReservations,
     now: Date.now,
     log,
   };

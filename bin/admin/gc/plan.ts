@@ -31,14 +31,15 @@ export function plan(attachments: readonly ListedAttachment[], sandboxes: Readon
 const DEFAULT_IFNAME = 'eth0';
 
 /**
- * cni.dev/valid-attachments for the plugins' GC verb: the attachments kept (live and young), and
+ * cni.dev/valid-attachments for the plugins' GC verb: the attachments kept (live and young), those
+ * whose ADD may still be running (`inFlight`: not cached yet, their sandbox not listed yet), and
  * each listed sandbox with every interface name this network's cache shows (eth0 at least), so a
  * running pod whose cache entry is missing keeps its address too. A stale attachment whose DEL
  * failed is left out, as libcni leaves it out: its sandbox is gone, and the plugins' GC is the
  * second chance to free what the DEL could not; its cache entry stays, so the next round tries
  * the DEL again.
  */
-export function validAttachments(p: Plan, sandboxes: ReadonlySet<string>): AttachmentRef[] {
+export function validAttachments(p: Plan, sandboxes: ReadonlySet<string>, inFlight: readonly AttachmentRef[] = []): AttachmentRef[] {
   const kept = [...p.live, ...p.young];
   const ifnames = new Set([DEFAULT_IFNAME, ...[...kept, ...p.stale].map((a) => a.ifname)]);
   const seen = new Set<string>();
@@ -49,7 +50,7 @@ export function validAttachments(p: Plan, sandboxes: ReadonlySet<string>): Attac
     seen.add(key);
     out.push({ containerID, ifname });
   };
-  for (const a of kept) add(a.containerID, a.ifname);
+  for (const a of [...kept, ...inFlight]) add(a.containerID, a.ifname);
   for (const id of [...sandboxes].sort()) for (const ifname of [...ifnames].sort()) add(id, ifname);
   return out;
 }

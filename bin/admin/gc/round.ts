@@ -18,6 +18,8 @@ export interface GcDeps {
   del(list: NetworkConfigList, a: ListedAttachment): Promise<void>;
   /** The plugins' GC verb (a no-op below 1.1.0); returns the failures. */
   gcPlugins(list: NetworkConfigList, valid: readonly AttachmentRef[]): Promise<Error[]>;
+  /** Attachments of `list` with state made at or after `sinceMs`: ADDs that may still run. */
+  recentAttachments(list: NetworkConfigList, sinceMs: number): readonly AttachmentRef[];
   now(): number;
   log(line: string): void;
 }
@@ -78,7 +80,8 @@ export async function gcRound(deps: GcDeps, graceMs: number, only?: ReadonlySet<
         deps.log(`${what}: release failed, cache entry kept for the next round: ${oneLine(err)}`);
       }
     }
-    for (const err of await deps.gcPlugins(list, validAttachments(p, sandboxes))) {
+    const inFlight = deps.recentAttachments(list, now - graceMs);
+    for (const err of await deps.gcPlugins(list, validAttachments(p, sandboxes, inFlight))) {
       failed++;
       deps.log(`network ${list.name}: ${oneLine(err)}`);
     }

@@ -33,7 +33,7 @@ interface Fake {
   logs: string[];
 }
 
-function fake(o: { sandboxes: readonly PodSandbox[] | Error; cache: ListedAttachment[]; networks: LoadedConf[]; failDel?: string[]; failGc?: boolean }): Fake {
+function fake(o: { sandboxes: readonly PodSandbox[] | Error; cache: ListedAttachment[]; networks: LoadedConf[]; failDel?: string[]; failGc?: boolean; inFlight?: AttachmentRef[] }): Fake {
   const f: Fake = { dels: [], gcs: [], logs: [], deps: undefined! };
   f.deps = {
     listSandboxes: async () => {
@@ -50,11 +50,22 @@ function fake(o: { sandboxes: readonly PodSandbox[] | Error; cache: ListedAttach
       f.gcs.push({ network: l.name, valid });
       return o.failGc ? [new Error('failed to GC plugin bridge: nope')] : [];
     },
+    recentAttachments: (_l, sinceMs) => {
+      assert.is(sinceMs, NOW - GRACE, 'state younger than the grace counts as in flight');
+      return o.inFlight ?? [];
+    },
     now: () => NOW,
     log: (line) => f.logs.push(line),
   };
   return f;
 }
+
+test('gcRound: an attachment whose ADD may still run (fresh state, not cached, sandbox not listed) is valid for the plugins GC', async () => {
+  const f = fake({ sandboxes: [], cache: [], networks: [list('net')], inFlight: [{ containerID: 'adding', ifname: 'eth0' }] });
+  await gcRound(f.deps, GRACE);
+  assert.equal(f.gcs[0]!.valid, [{ containerID: 'adding', ifname: 'eth0' }]);
+  assert.equal(f.dels, []);
+});
 
 test('gcRound: DELs the stale attachments of each network, keeps live and young ones, tells the plugins what remains', async () => {
   const f = fake({

@@ -6,7 +6,7 @@
 // runs the plugins' GC (which frees a reservation that has no cache entry at all). Also: an
 // unreachable runtime releases nothing; --host-root chroots, into / and into a bind-mounted copy.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import grpc from '@grpc/grpc-js';
@@ -105,10 +105,15 @@ test('cni-ts gc: releases the gone pod (address, rules, cache entry) once older 
       });
       assert.is(r.status, 0, r.stderr);
     }
-    // A reservation no cache entry knows (a runtime that died mid-ADD): only the plugins' GC can free it.
-    writeFileSync(join(ipam, net, `10.93.${octet}.200`), 'no-such-sandbox\neth0');
+    // A reservation no cache entry knows (a runtime that died mid-ADD): only the plugins' GC can
+    // free it, once it is older than the grace (younger, it may be an ADD still running).
+    const orphan = join(ipam, net, `10.93.${octet}.200`);
+    writeFileSync(orphan, 'no-such-sandbox\r\neth0');
+    utimesSync(orphan, new Date(Date.now() - 10 * 60_000), new Date(Date.now() - 10 * 60_000));
+    const adding = join(ipam, net, `10.93.${octet}.201`);
+    writeFileSync(adding, 'sandbox-being-added\r\neth0');
     const [liveIP, goneIP] = [`10.93.${octet}.2`, `10.93.${octet}.3`];
-    assert.equal(reservations(), [liveIP, goneIP, `10.93.${octet}.200`].sort());
+    assert.equal(reservations(), [liveIP, goneIP, `10.93.${octet}.200`, `10.93.${octet}.201`].sort());
     assert.ok(firewall(host).includes(gone), 'the gone pod has firewall rules to release');
     deleteNetns(pods[1]!); // its sandbox is gone, as containerd#12130 leaves it
 
@@ -117,7 +122,8 @@ test('cni-ts gc: releases the gone pod (address, rules, cache entry) once older 
     let r = await gc(['--host-root', '/']);
     assert.is(r.code, 0, r.stderr);
     assert.equal(cached(), [`${net}-${gone}-eth0`, `${net}-${live}-eth0`].sort());
-    assert.equal(reservations(), [liveIP, goneIP]);
+    assert.equal(reservations(), [liveIP, goneIP, `10.93.${octet}.201`].sort(), 'the fresh reservation of an ADD still running stays');
+    rmSync(adding);
 
     const old = new Date(Date.now() - 10 * 60_000);
     utimesSync(join(cache, 'results', `${net}-${gone}-eth0`), old, old);

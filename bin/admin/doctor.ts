@@ -91,6 +91,7 @@ export async function doctor(o: DoctorOptions): Promise<number> {
     // the cached port mappings leaves them), once the DELs have shown what that is.
     for (const f of findings) if (f.fix && f.fix.kind !== 'gc') await attempt(f);
     const gc = check(stateOf(bn, o.cacheDir)).find((f) => f.fix?.kind === 'gc');
+    if (gc && !findings.some((f) => f.problem === gc.problem)) out(show(gc, paint, 'then'));
     if (gc) await attempt(gc);
     const after = check(stateOf(bn, o.cacheDir));
     fixed += findings.length - after.length;

@@ -45,6 +45,7 @@ test('cni-ts doctor: finds a lost cache entry and a gone netns, --fix repairs bo
     assert.match(fixed.stdout, `changed  DEL of ${gone} eth0 from its cache entry`);
     assert.match(fixed.stdout, `changed  DEL of ${lost} eth0 in ${pods[1]!.path}`);
     // The bare DEL has no port mappings to give portmap: the GC removes the DNAT chains it left.
+    assert.match(fixed.stdout, new RegExp(`then +.*(port mapping|cni_hostport).* of ${lost}: no reservation, no cache entry`));
     assert.match(fixed.stdout, "changed  GC of the network's plugins");
     assert.match(fixed.stdout, /problem\(s\) found, \d+ fixed, 0 left/);
     assert.equal(readdirSync(results), [`${net}-${ok}-eth0`]);

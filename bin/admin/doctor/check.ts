@@ -3,6 +3,7 @@
 // plugins (a DEL of the chain, as libcni would send it) or the words for a person when none does.
 import type { Reservation } from '../../../ipam/host-local/store/types.ts';
 import type { AttachmentRef } from '../../../lib/cni/attachment.ts';
+import { compareIP, parseIP } from '../../../lib/ip/index.ts';
 import type { AttachmentView } from '../state/attachments.ts';
 import type { FirewallObject } from '../state/firewall.ts';
 import type { BridgePort } from '../state/ports.ts';
@@ -34,6 +35,8 @@ export interface Finding {
   readonly fix?: Repair;
 }
 
+const byAddress = (a: string, b: string): number => compareIP(parseIP(a)!, parseIP(b)!);
+
 const key = (containerID: string, ifname: string): string => `${containerID}\n${ifname}`;
 
 export function check(s: NetworkState): Finding[] {
@@ -64,6 +67,7 @@ export function check(s: NetworkState): Finding[] {
   }
   const reservedIDs = new Set([...orphans.values()].map((o) => o.containerID));
   for (const o of orphans.values()) {
+    o.ips.sort(byAddress);
     const ifname = o.ifname ?? 'eth0';
     const port = s.ports.find((p) => !claimed.has(p.veth) && p.peerIfname === ifname && o.ips.some((ip) => p.peerAddrs.includes(ip)));
     if (port) claimed.add(port.veth);

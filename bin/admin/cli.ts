@@ -79,7 +79,7 @@ export function adminProgram(): Command {
     .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
     .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
     .option('--bin-dir <dir>', 'the CNI bin dir (for the repairing DELs)', '/opt/cni/bin')
-    .option('--fix', "repair through the plugins' own DEL, then check again")
+    .option('--fix', "repair through the plugins' own DEL and GC, then check again")
     .action(run(async () => (await import('./doctor.ts')).doctor));
   return program;
 }

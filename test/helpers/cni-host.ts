@@ -23,11 +23,12 @@ export function makeCniHost(tag: string): CniHost {
   return { ns: makeNetns(`${tag}-host`), dir, confDir, cacheDir: join(dir, 'cache'), dataDir: join(dir, 'ipam') };
 }
 
-/** A conflist of bridge (ipMasq, gateway) + host-local with `subnets` (one range set each) [+ portmap]. */
-export function writeBridgeNetwork(h: CniHost, file: string, o: { name: string; bridge: string; subnets: string[]; cniVersion?: string; portmap?: boolean }): void {
+/** A conflist of bridge (ipMasq, gateway) + host-local with `subnets` (one range set each) [+ portmap], on `backend` if given. */
+export function writeBridgeNetwork(h: CniHost, file: string, o: { name: string; bridge: string; subnets: string[]; cniVersion?: string; portmap?: boolean; backend?: string }): void {
+  const ipam = { type: 'host-local', dataDir: h.dataDir, ranges: o.subnets.map((subnet) => [{ subnet }]) };
   const plugins: object[] = [
-    { type: 'bridge', bridge: o.bridge, isGateway: true, ipMasq: true, ipam: { type: 'host-local', dataDir: h.dataDir, ranges: o.subnets.map((subnet) => [{ subnet }]) } },
-    ...(o.portmap === false ? [] : [{ type: 'portmap', capabilities: { portMappings: true } }]),
+    { type: 'bridge', bridge: o.bridge, isGateway: true, ipMasq: true, ...(o.backend && { ipMasqBackend: o.backend }), ipam },
+    ...(o.portmap === false ? [] : [{ type: 'portmap', capabilities: { portMappings: true }, ...(o.backend && { backend: o.backend }) }]),
   ];
   writeFileSync(join(h.confDir, file), JSON.stringify({ cniVersion: o.cniVersion ?? '1.1.0', name: o.name, plugins }));
 }

@@ -4,7 +4,6 @@
 // nftables chains and rules commented `<hash>, net: <net>, if: <ifname>, id: <id>`.
 import { spawnSync } from 'node:child_process';
 import { ruleTokens } from '../../../lib/firewall/iptables-text.ts';
-import type { NftObject } from '../../../lib/firewall/nft-listing.ts';
 
 export interface FirewallObject {
   readonly backend: 'iptables' | 'nftables';
@@ -36,25 +35,34 @@ export function iptablesObjects(save: string, tool: string): FirewallObject[] {
   });
 }
 
-const NFT_COMMENT = /^[0-9a-f]{16}-[0-9a-f]{16}, net: (.*), if: (.*), id: (.*)$/;
+const NFT_COMMENT = /"[0-9a-f]{16}-[0-9a-f]{16}, net: (.*), if: (.*), id: (.*)"/;
 
-/** The commented chains and rules of an `nft -j list ruleset`. */
-export function nftObjects(objects: readonly NftObject[]): FirewallObject[] {
-  return objects.flatMap((o) => {
-    const v = o.chain ?? o.rule;
-    const m = v && typeof v.comment === 'string' ? NFT_COMMENT.exec(v.comment) : null;
-    if (!v || !m) return [];
-    const at = `nft ${String(v.family)} ${String(v.table)}`;
-    const what = o.chain ? `${at} chain ${String(v.name)}` : `${at} ${String(v.chain)} rule handle ${String(v.handle)}`;
+/**
+ * The commented chains and rules of `nft -a list ruleset`. Its text, not `nft -j`: the JSON
+ * listing leaves out chain comments, and portmap's per-attachment chains carry theirs there.
+ */
+export function nftObjects(listing: string): FirewallObject[] {
+  let table = '';
+  let chain: string | undefined;
+  return listing.split('\n').flatMap((line) => {
+    const t = /^table (\S+ \S+) \{/.exec(line);
+    if (t) table = t[1]!;
+    const c = /^\tchain (\S+) \{/.exec(line);
+    if (c) chain = c[1]!;
+    if (line === '\t}') chain = undefined;
+    const m = chain === undefined ? null : NFT_COMMENT.exec(line);
+    if (!m) return [];
+    const handle = /# handle (\d+)$/.exec(line)?.[1];
+    const what = line.startsWith('\t\tcomment ') ? `nft ${table} chain ${chain}` : `nft ${table} ${chain} rule${handle ? ` handle ${handle}` : ''}`;
     return [{ backend: 'nftables', what, network: m[1]!, ifname: m[2]!, containerID: m[3]! }];
   });
 }
 
 /** Every per-attachment firewall object of both backends; a tool that is missing or fails shows none. */
 export function firewallObjects(): FirewallObject[] {
-  const nft = output('nft', ['-j', 'list', 'ruleset']);
+
   return [
     ...(['iptables-save', 'ip6tables-save'] as const).flatMap((tool) => iptablesObjects(output(tool, ['-t', 'nat']) ?? '', tool.replace('-save', ''))),
-    ...(nft ? nftObjects((JSON.parse(nft) as { nftables?: NftObject[] }).nftables ?? []) : []),
+    ...nftObjects(output('nft', ['-a', 'list', 'ruleset']) ?? ''),
   ];
 }

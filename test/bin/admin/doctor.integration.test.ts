@@ -3,22 +3,22 @@
 // removed (its reservation, masquerade and DNAT rules and veth stay) and a pod whose netns is gone
 // (its cache entry stays). doctor reports both and changes nothing; --fix repairs them through the
 // plugins' DEL and GC and leaves the healthy pod alone; a stray veth it cannot repair exits 1.
+// Once on the default firewall backend, once on nftables.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { containerIDFor } from '../../../bin/cnitool/runtime-conf.ts';
-import { admin, cnitool, firewallText, makeCniHost, runIn } from '../../helpers/cni-host.ts';
-import { writeBridgeNetwork } from '../../helpers/cni-host.ts';
+import { admin, cnitool, firewallText, makeCniHost, runIn, writeBridgeNetwork } from '../../helpers/cni-host.ts';
 import { cleanup, deleteNetns, makeNetns } from '../../helpers/netns.ts';
 
-test('cni-ts doctor: finds a lost cache entry and a gone netns, --fix repairs both by DEL and GC, a stray veth is left with exit 1', () => {
+for (const [i, backend] of [undefined, 'nftables'].entries()) test(`cni-ts doctor (${backend ?? 'default'} backend): finds a lost cache entry and a gone netns, --fix repairs both by DEL and GC, a stray veth is left with exit 1`, () => {
   const h = makeCniHost('doctor');
-  const octet = 1 + (process.pid % 250);
-  const net = `cnits-dr-${process.pid}`;
+  const octet = 1 + ((process.pid + i) % 250);
+  const net = `cnits-dr-${process.pid}-${i}`;
   const bridge = `cdr${octet}`;
   try {
-    writeBridgeNetwork(h, '10-dr.conflist', { name: net, bridge, subnets: [`10.96.${octet}.0/24`, `fd96:${octet}::/64`] });
+    writeBridgeNetwork(h, '10-dr.conflist', { name: net, bridge, subnets: [`10.96.${octet}.0/24`, `fd96:${octet}::/64`], ...(backend && { backend }) });
     const pods = [makeNetns('dr-ok'), makeNetns('dr-lost'), makeNetns('dr-gone')];
     const [ok, lost, gone] = pods.map((p) => containerIDFor(p.path)) as [string, string, string];
     for (const [i, p] of pods.entries()) cnitool(h, 'add', net, p, [38600 + i]);

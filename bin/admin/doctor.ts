@@ -52,6 +52,27 @@ async function apply(cfg: CniConfig, n: BridgeNetwork, r: Repair): Promise<void>
 
 const show = (f: Finding, paint: Paint, label = 'problem'): string => `  ${paint('red', label.padEnd(7))}  ${f.problem}\n  ${paint('dim', 'repair ')}  ${f.repair}${f.fix ? '' : ' (not done by --fix)'}`;
 
+/**
+ * --fix on one network: the DELs first; then one GC for the firewall state that still has no
+ * owner (a DEL without the cached port mappings leaves portmap's), once the DELs have shown what
+ * that is. Returns what a last check still finds.
+ */
+async function repair(cfg: CniConfig, n: BridgeNetwork, findings: readonly Finding[], out: (line: string) => void, paint: Paint): Promise<Finding[]> {
+  const attempt = async (f: Finding): Promise<void> => {
+    try {
+      await apply(cfg, n, f.fix!);
+      out(`  ${paint('green', 'changed')}  ${f.repair}: done`);
+    } catch (err) {
+      out(`  ${paint('red', 'failed ')}  ${f.repair}: ${errorText(err).replace(/\s*\n\s*/g, '; ')}`);
+    }
+  };
+  for (const f of findings) if (f.fix && f.fix.kind !== 'gc') await attempt(f);
+  const gc = check(stateOf(n, cfg.cacheDir)).find((f) => f.fix?.kind === 'gc');
+  if (gc && !findings.some((f) => f.problem === gc.problem)) out(show(gc, paint, 'then'));
+  if (gc) await attempt(gc);
+  return check(stateOf(n, cfg.cacheDir));
+}
+
 export async function doctor(o: DoctorOptions): Promise<number> {
   const paint = painter(colourWanted(process.stdout, process.env));
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -66,7 +87,7 @@ export async function doctor(o: DoctorOptions): Promise<number> {
       continue;
     }
     if (!n.bridge) {
-      out(`network ${n.list.name}: no bridge plugin, not checked`);
+      out(`network ${n.list.name}: ${n.problem ? `bridge config unreadable, not checked: ${n.problem}` : 'no bridge plugin, not checked'}`);
       continue;
     }
     const bn = n as BridgeNetwork;
@@ -79,26 +100,12 @@ export async function doctor(o: DoctorOptions): Promise<number> {
       left += findings.length;
       continue;
     }
-    const attempt = async (f: Finding): Promise<void> => {
-      try {
-        await apply(cfg, bn, f.fix!);
-        out(`  ${paint('green', 'changed')}  ${f.repair}: done`);
-      } catch (err) {
-        out(`  ${paint('red', 'failed ')}  ${f.repair}: ${errorText(err).replace(/\s*\n\s*/g, '; ')}`);
-      }
-    };
-    // The DELs first; then one GC for the firewall state that still has no owner (a DEL without
-    // the cached port mappings leaves them), once the DELs have shown what that is.
-    for (const f of findings) if (f.fix && f.fix.kind !== 'gc') await attempt(f);
-    const gc = check(stateOf(bn, o.cacheDir)).find((f) => f.fix?.kind === 'gc');
-    if (gc && !findings.some((f) => f.problem === gc.problem)) out(show(gc, paint, 'then'));
-    if (gc) await attempt(gc);
-    const after = check(stateOf(bn, o.cacheDir));
-    fixed += findings.length - after.length;
+    const after = await repair(cfg, bn, findings, out, paint);
+    fixed += Math.max(findings.length - after.length, 0);
     left += after.length;
     for (const f of after) out(show(f, paint, 'left'));
   }
-  const summary = o.fix ? `${Math.max(fixed, 0)} fixed, ${left} left` : `${fixable} of them for --fix`;
+  const summary = o.fix ? `${fixed} fixed, ${left} left` : `${fixable} of them for --fix`;
   out(`${found} problem(s) found, ${summary}`);
   return left > 0 ? 1 : 0;
 }

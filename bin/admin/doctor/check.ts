@@ -43,6 +43,7 @@ export function check(s: NetworkState): Finding[] {
   const out: Finding[] = [];
   const cachedIDs = new Set(s.cached.map((c) => c.containerID));
   const cachedKeys = new Set(s.cached.map((c) => key(c.containerID, c.ifname)));
+  const reservedIDs = new Set(s.reservations.map((r) => r.holder.containerID));
   const claimed = new Set(s.cached.flatMap((c) => c.hostLinks));
 
   for (const c of s.cached) {
@@ -65,7 +66,6 @@ export function check(s: NetworkState): Finding[] {
     o.ips.push(r.ip);
     orphans.set(k, o);
   }
-  const reservedIDs = new Set([...orphans.values()].map((o) => o.containerID));
   for (const o of orphans.values()) {
     o.ips.sort(byAddress);
     const ifname = o.ifname ?? 'eth0';
@@ -82,7 +82,7 @@ export function check(s: NetworkState): Finding[] {
   // Firewall state of an attachment that has neither a cache entry nor a reservation.
   const strays = new Map<string, FirewallObject[]>();
   for (const f of s.firewall) {
-    if (cachedIDs.has(f.containerID) || reservedIDs.has(f.containerID) || s.reservations.some((r) => r.holder.containerID === f.containerID)) continue;
+    if (cachedIDs.has(f.containerID) || reservedIDs.has(f.containerID)) continue;
     strays.set(f.containerID, [...(strays.get(f.containerID) ?? []), f]);
   }
   for (const [containerID, objects] of strays) {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { containerIDFor } from '../../../bin/cnitool/runtime-conf.ts';
-import { admin, cnitool, makeCniHost, writeBridgeNetwork } from '../../helpers/cni-host.ts';
+import { admin, cnitool, makeCniHost, runIn, writeBridgeNetwork } from '../../helpers/cni-host.ts';
+import { BIN_DIR } from '../../helpers/exec.ts';
 import { cleanup, makeNetns } from '../../helpers/netns.ts';
 
 /** Names and mtimes of every file under `dir`: what a read-only command must leave alone. */
@@ -52,6 +53,10 @@ test('cni-ts status: STATUS per plugin (n/a below 1.1.0), pool use per range, ca
     assert.match(human.stdout, `network ${net}  cniVersion 1.1.0`);
     assert.match(human.stdout, /STATUS {4}bridge ok, portmap ok/);
     assert.match(human.stdout, new RegExp(`${containerIDFor(pods[0]!.path)}  eth0 +10\\.94\\.${octet}\\.2/24, fd94:${octet}::2/64  38500/tcp -> 80`));
+    // On a terminal (script(1) gives it one) in colour, unless NO_COLOR is set.
+    const tty = (env: NodeJS.ProcessEnv) => runIn(h, ['script', '-qec', [join(BIN_DIR, 'cni-ts'), 'status', '--conf-dir', h.confDir, '--cache-dir', h.cacheDir, '--bin-dir', BIN_DIR].join(' '), '/dev/null'], env).stdout;
+    assert.match(tty({}), `\x1b[1mnetwork ${net}\x1b[0m`);
+    assert.not.match(tty({ NO_COLOR: '1' }), '\x1b[');
     assert.equal(snapshot(h.dir), before, 'status changed files');
     for (const [i, p] of pods.entries()) cnitool(h, 'del', i < 2 ? net : old, p);
   } finally {

@@ -29,6 +29,7 @@ function stateOf(n: BridgeNetwork, cacheDir: string): NetworkState {
   return {
     network: name,
     gc: hasGC(n.list),
+    hostLocal: n.hostLocal !== undefined,
     cached: cachedAttachments(cacheDir)
       .filter((a) => a.network === name)
       .map((a) => ({ ...viewOf(a), netnsExists: a.netns !== '' && existsSync(a.netns) })),

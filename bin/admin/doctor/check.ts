@@ -12,6 +12,8 @@ export interface NetworkState {
   readonly network: string;
   /** The list has a GC verb: cniVersion 1.1.0 or later, disableGC unset. */
   readonly gc: boolean;
+  /** Its addresses come from host-local, whose reservations are listed. */
+  readonly hostLocal: boolean;
   readonly cached: readonly (AttachmentView & { readonly netnsExists: boolean })[];
   readonly reservations: readonly Reservation[];
   readonly ports: readonly BridgePort[];
@@ -53,6 +55,20 @@ export function check(s: NetworkState): Finding[] {
       repair: `DEL of ${c.containerID} ${c.ifname} from its cache entry (releases ${[...c.addresses, ...c.hostPorts].join(', ') || 'its state'} and the entry)`,
       fix: { kind: 'del-cached', containerID: c.containerID, ifname: c.ifname },
     });
+  }
+
+  // A live attachment whose address host-local no longer holds for it: the next ADD may hand it out.
+  const holderOf = new Map(s.reservations.map((r) => [r.ip, r.holder.containerID]));
+  for (const c of s.hostLocal ? s.cached : []) {
+    if (c.netns !== '' && !c.netnsExists) continue;
+    for (const ip of c.addresses.map((a) => a.split('/')[0]!)) {
+      const holder = holderOf.get(ip);
+      if (holder === c.containerID) continue;
+      out.push({
+        problem: `cache entry ${c.containerID} ${c.ifname}: its address ${ip} is ${holder === undefined ? 'not reserved' : `reserved by ${holder}`} in host-local`,
+        repair: 'none that keeps the container connected: re-create it (its DEL, then an ADD)',
+      });
+    }
   }
 
   // Reservations nobody cached, grouped per attachment (one per address family).

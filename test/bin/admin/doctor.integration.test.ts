@@ -2,7 +2,8 @@
 // portmap, spec 1.1.0) in a private host netns, then two leaks: a pod whose cache entry was
 // removed (its reservation, masquerade and DNAT rules and veth stay) and a pod whose netns is gone
 // (its cache entry stays). doctor reports both and changes nothing; --fix repairs them through the
-// plugins' DEL and GC and leaves the healthy pod alone; a stray veth it cannot repair exits 1.
+// plugins' DEL and GC and leaves the healthy pod alone; a stray veth it cannot repair exits 1,
+// and so does a live pod whose reservation was lost.
 // Once on the default firewall backend, once on nftables.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +64,15 @@ for (const [i, backend] of [undefined, 'nftables'].entries()) test(`cni-ts docto
     assert.match(stray.stdout, 'veth cdrstray0 to cdrstray1 in this netns or an unnamed one: no cache entry or reservation names it');
     assert.match(stray.stdout, '`ip link del cdrstray0` (not done by --fix)');
     assert.match(stray.stdout, '1 problem(s) found, 0 fixed, 1 left');
+
+    // The healthy pod's IPv4 reservation lost: its address could be handed out again.
+    runIn(h, ['ip', 'link', 'del', 'cdrstray0']);
+    const v4 = reservations().find((f) => !f.includes(':'))!;
+    rmSync(join(h.dataDir, net, v4));
+    const unreserved = admin(h, 'doctor', ['--fix']);
+    assert.is(unreserved.code, 1, unreserved.stdout + unreserved.stderr);
+    assert.match(unreserved.stdout, `cache entry ${ok} eth0: its address ${v4} is not reserved in host-local`);
+    assert.match(unreserved.stdout, 're-create it (its DEL, then an ADD) (not done by --fix)');
     cnitool(h, 'del', net, pods[0]!);
   } finally {
     cleanup();

@@ -13,7 +13,7 @@ const cached = (containerID: string, o: { netns?: string; netnsExists?: boolean;
   hostPorts: ['8080/tcp -> 80'],
 });
 const reserved = (ip: string, containerID: string) => ({ ip, holder: { kind: 'attachment' as const, containerID, ifname: 'eth0' } });
-const state = (s: Partial<NetworkState>): NetworkState => ({ network: 'n', gc: true, cached: [], reservations: [], ports: [], firewall: [], ...s });
+const state = (s: Partial<NetworkState>): NetworkState => ({ network: 'n', gc: true, hostLocal: true, cached: [], reservations: [], ports: [], firewall: [], ...s });
 
 test('check: a consistent attachment (cache entry, reservation, its veth, its rules) is no problem', () => {
   const s = state({
@@ -63,7 +63,7 @@ test('check: firewall state nobody reserved or cached: GC from 1.1.0, else a bar
 });
 
 test('check: a veth on the bridge that no cache entry or reservation names is reported, with no fix', () => {
-  const f = check(state({ cached: [cached('a')], ports: [{ veth: 'veth-a', peerAddrs: [] }, { veth: 'vstray', peerIfname: 'x', peerAddrs: [] }] }));
+  const f = check(state({ cached: [cached('a')], reservations: [reserved('10.0.0.2', 'a')], ports: [{ veth: 'veth-a', peerAddrs: [] }, { veth: 'vstray', peerIfname: 'x', peerAddrs: [] }] }));
   assert.is(f.length, 1);
   assert.match(f[0]!.problem, 'veth vstray to x in this netns or an unnamed one');
   assert.match(f[0]!.repair, 'ip link del vstray');
@@ -71,9 +71,20 @@ test('check: a veth on the bridge that no cache entry or reservation names is re
 });
 
 test('check: a legacy reservation (container ID only) is known by its ID alone', () => {
-  const legacy = { ip: '10.0.0.9', holder: { kind: 'legacy' as const, containerID: 'a' } };
+  const legacy = { ip: '10.0.0.2', holder: { kind: 'legacy' as const, containerID: 'a' } };
   assert.equal(check(state({ cached: [cached('a')], reservations: [legacy], ports: [{ veth: 'veth-a', peerAddrs: [] }] })), []);
   assert.equal(check(state({ reservations: [legacy] }))[0]!.fix, { kind: 'del', containerID: 'a', ifname: 'eth0', netns: '' });
+});
+
+test('check: a live cache entry whose address host-local does not hold for it is reported, with no fix', () => {
+  const f = check(state({ cached: [cached('a'), cached('b')], reservations: [reserved('10.0.0.2', 'b')], ports: [{ veth: 'veth-a', peerAddrs: [] }, { veth: 'veth-b', peerAddrs: [] }] }));
+  assert.equal(
+    f.map((x) => [x.problem, x.fix]),
+    [['cache entry a eth0: its address 10.0.0.2 is reserved by b in host-local', undefined]],
+  );
+  const missing = check(state({ cached: [cached('a')], ports: [{ veth: 'veth-a', peerAddrs: [] }] }));
+  assert.match(missing[0]!.problem, 'its address 10.0.0.2 is not reserved in host-local');
+  assert.equal(check(state({ hostLocal: false, cached: [cached('a')], ports: [{ veth: 'veth-a', peerAddrs: [] }] })), [], 'no host-local, no reservations to compare');
 });
 
 test('validAttachments: every cached and reserved attachment once, a legacy one as eth0', () => {

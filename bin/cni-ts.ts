@@ -1,5 +1,5 @@
 // cni-ts invoked by its own name: the admin command for people and for the node's DaemonSet
-// (install, uninstall, gc; bin/admin/cli.ts declares them).
+// (install, uninstall, gc, status, doctor; bin/admin/cli.ts declares them).
 import { CommanderError } from 'commander';
 import { adminProgram } from './admin/cli.ts';
 

@@ -65,6 +65,22 @@ export function adminProgram(): Command {
     .option('--cri-timeout <duration>', 'the deadline of each CRI call', '30s')
     .option('--host-root <dir>', "the host's / mounted here: chroot into it first, so every path and the plugins' PATH are the host's")
     .action(run(async () => (await import('./gc.ts')).gc));
+  program
+    .command('status')
+    .description("the networks of the conf dir: their plugins' STATUS, address pool use, attachments and firewall backend")
+    .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
+    .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
+    .option('--bin-dir <dir>', 'the CNI bin dir (for STATUS)', '/opt/cni/bin')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(run(async () => (await import('./status.ts')).status));
+  program
+    .command('doctor')
+    .description('cross-check reservations, cache entries, veths and firewall rules; report (and with --fix repair) what has no counterpart')
+    .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
+    .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
+    .option('--bin-dir <dir>', 'the CNI bin dir (for the repairing DELs)', '/opt/cni/bin')
+    .option('--fix', "repair through the plugins' own DEL and GC, then check again")
+    .action(run(async () => (await import('./doctor.ts')).doctor));
   return program;
 }
 

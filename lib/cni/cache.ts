@@ -103,8 +103,8 @@ export function readCache(cacheDir: string, a: Attachment): CacheRead {
   return entry ? { kind: 'v1', entry } : { kind: 'legacy', raw };
 }
 
-/** A cache file as listed: its attachment and when it was last written. */
-export interface ListedAttachment extends CachedAttachment {
+/** A cache file as listed: its entry and when it was last written. */
+export interface ListedAttachment extends CacheEntry {
   readonly mtimeMs: number;
 }
 

@@ -228,9 +228,12 @@ export async function delCachedAttachment(cfg: CniConfig, list: NetworkConfigLis
   }
 }
 
+/** Whether libcni sends the list's plugins GC: from cniVersion 1.1.0, unless disableGC. */
+export const hasGC = (list: NetworkConfigList): boolean => !list.disableGC && versionAtLeast(list.cniVersion, '1.1.0');
+
 /** The GC verb on each plugin of a 1.1.0+ list (none below), with the valid attachments; returns the failures. */
 export async function gcPlugins(cfg: CniConfig, list: NetworkConfigList, valid?: readonly AttachmentRef[]): Promise<Error[]> {
-  if (list.disableGC || !versionAtLeast(list.cniVersion, '1.1.0')) return [];
+  if (!hasGC(list)) return [];
   const errors: Error[] = [];
   for (const plugin of list.plugins) {
     const conf: Record<string, unknown> = { ...plugin.raw, name: list.name, cniVersion: list.cniVersion };
@@ -248,11 +251,17 @@ export async function gcPlugins(cfg: CniConfig, list: NetworkConfigList, valid?:
   return errors;
 }
 
+/** Whether the list's plugins have a STATUS verb: from cniVersion 1.1.0. */
+export const hasStatus = (list: NetworkConfigList): boolean => versionAtLeast(list.cniVersion, '1.1.0');
+
+/** STATUS on one plugin of the list; throws its error. */
+export async function statusPlugin(cfg: CniConfig, list: NetworkConfigList, plugin: PluginConfig): Promise<void> {
+  const conf = { ...plugin.raw, name: list.name, cniVersion: list.cniVersion };
+  await run(cfg, plugin, Buffer.from(goMarshal(conf)), pluginEnv(cfg, 'STATUS', undefined));
+}
+
 /** STATUS on each plugin in order, stopping at the first failure; a no-op below 1.1.0. */
 export async function statusNetworkList(cfg: CniConfig, list: NetworkConfigList): Promise<void> {
-  if (!versionAtLeast(list.cniVersion, '1.1.0')) return;
-  for (const plugin of list.plugins) {
-    const conf = { ...plugin.raw, name: list.name, cniVersion: list.cniVersion };
-    await run(cfg, plugin, Buffer.from(goMarshal(conf)), pluginEnv(cfg, 'STATUS', undefined));
-  }
+  if (!hasStatus(list)) return;
+  for (const plugin of list.plugins) await statusPlugin(cfg, list, plugin);
 }

@@ -1,0 +1,34 @@
+// host-local's reservations of a network and how full each of its ranges is, read through its
+// own store (under its lock, creating nothing: a network without a directory has none).
+import { diskDeps, withStore } from '../../../ipam/host-local/deps.ts';
+import type { HostLocalConfig } from '../../../ipam/host-local/config.ts';
+import { rangeContains, rangeString, type Range } from '../../../ipam/host-local/range.ts';
+import type { Reservation } from '../../../ipam/host-local/store/types.ts';
+import { formatPrefix, parseIP } from '../../../lib/ip/index.ts';
+
+export interface RangeUse {
+  readonly set: number;
+  readonly subnet: string;
+  /** start-end, as host-local names a range in its messages. */
+  readonly range: string;
+  readonly allocated: number;
+  readonly capacity: bigint;
+}
+
+/** Addresses an ADD can hand out from the range: start to end, less the gateway when it is inside. */
+export const capacityOf = (r: Range): bigint => r.end.value - r.start.value + 1n - (rangeContains(r, r.gateway) ? 1n : 0n);
+
+export function rangeUse(conf: HostLocalConfig, reservations: readonly Reservation[]): RangeUse[] {
+  const ips = reservations.flatMap((r) => parseIP(r.ip) ?? []);
+  return conf.rangeSets.flatMap((set, i) =>
+    set.map((r) => ({
+      set: i,
+      subnet: formatPrefix(r.subnet),
+      range: rangeString(r),
+      allocated: ips.filter((ip) => rangeContains(r, ip)).length,
+      capacity: capacityOf(r),
+    })),
+  );
+}
+
+export const reservationsOf = (conf: HostLocalConfig): Reservation[] => withStore(diskDeps, conf, false, [], (store) => store.reservations());

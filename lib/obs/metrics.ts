@@ -139,10 +139,12 @@ function parseState(text: string): MetricsState {
   }
 }
 
-const LOCK_TRIES = 100;
+// Holders are other invocations' updates (well under a millisecond each), so the wait is a queue
+// of those; a holder stopped or hung for a second costs the waiting ones their update instead.
+const LOCK_TRIES = 1000;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Takes the lock without blocking for long: a hung holder costs us our update, never the operation. */
+/** Takes the lock, polling for at most about a second: never stuck behind a hung holder. */
 function lock(fd: number): boolean {
   for (let i = 0; i < LOCK_TRIES; i++) {
     try {

@@ -4,7 +4,7 @@
 // own is swallowed.
 import type { CniError } from '../cni/errors.ts';
 import { appendLines, operationLines, type OperationRecord, type Step } from './log.ts';
-import { updateMetrics } from './metrics.ts';
+import { updateMetrics, type Finished } from './metrics.ts';
 import type { Observer, Sample } from './observer.ts';
 import type { Settings } from './settings.ts';
 import { childEnv, randomHex, startSpan, type TraceContext } from './trace.ts';
@@ -19,6 +19,17 @@ export interface Identity {
   readonly netns: string;
 }
 
+interface Pending extends Finished {
+  readonly level: Settings['logLevel'];
+}
+
+/**
+ * The first operation of this process. A plugin run in-process by it (bridge's IPAM) hands its
+ * record over when it logs and counts to the same places, and the outer one writes both in one
+ * append and one metrics update.
+ */
+let outer: Operation | undefined;
+
 export class Operation implements Observer {
   readonly on = true;
   readonly metrics: boolean;
@@ -28,6 +39,7 @@ export class Operation implements Observer {
   private readonly warnings: string[] = [];
   private readonly steps: Step[] = [];
   private readonly samples: Sample[] = [];
+  private readonly joined: Pending[] = [];
   private readonly settings: Settings;
   private readonly who: Identity;
   private readonly startedAt: number;
@@ -39,6 +51,7 @@ export class Operation implements Observer {
     this.metrics = settings.metricsDir !== undefined;
     this.trace = startSpan(env);
     this.traceEnv = childEnv(this.trace);
+    outer ??= this;
   }
 
   did(facts: Readonly<Record<string, unknown>>): void {
@@ -73,17 +86,25 @@ export class Operation implements Observer {
       warnings: this.warnings,
       steps: this.steps,
     };
-    const { logFile, metricsDir, logLevel } = this.settings;
+    const mine: Pending = { record, samples: this.samples, level: this.settings.logLevel };
+    const { logFile, metricsDir } = this.settings;
+    if (outer !== undefined && outer !== this && outer.settings.logFile === logFile && outer.settings.metricsDir === metricsDir) {
+      outer.joined.push(mine);
+      return;
+    }
+    if (outer === this) outer = undefined;
+    const all = [...this.joined, mine];
     try {
       if (logFile !== undefined) {
-        const text = operationLines(record, logLevel, new Date());
+        const now = new Date();
+        const text = all.map((p) => operationLines(p.record, p.level, now)).join('');
         if (text) appendLines(logFile, text);
       }
     } catch {
       // A log that cannot be written must not cost the operation anything.
     }
     try {
-      if (metricsDir !== undefined) updateMetrics(metricsDir, record, this.samples, Date.now() / 1000);
+      if (metricsDir !== undefined) updateMetrics(metricsDir, all, Date.now() / 1000);
     } catch {
       // Nor metrics that cannot.
     }

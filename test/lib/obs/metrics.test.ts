@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CniError } from '../../../lib/cni/errors.ts';
 import type { OperationRecord } from '../../../lib/obs/log.ts';
-import { applyOperation, emptyState, PROM_FILE, renderMetrics, STATE_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
+import { applyOperation, emptyState, PROM_FILE, renderMetrics, LOCK_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
 import { cleanup, tempDir } from '../../helpers/netns.ts';
 
 test.after(cleanup);
@@ -70,22 +70,23 @@ test('IPAM usage replaces the network ranges; label values are escaped', () => {
 
 test('the file: counters add up across invocations, written by rename, no temp file left; promtool accepts it', () => {
   const dir = join(tempDir('obsmet'), 'made/by/us');
-  updateMetrics(dir, op(), [], 1);
-  updateMetrics(dir, op(), [], 2);
+  updateMetrics(dir, [{ record: op(), samples: [] }], 1);
+  updateMetrics(dir, [{ record: op(), samples: [] }], 2);
   const text = readFileSync(join(dir, PROM_FILE), 'utf8');
   assert.match(text, 'cni_ts_operations_total{plugin="portmap",command="ADD",result="ok"} 2\n');
-  assert.equal(readdirSync(dir).sort(), [PROM_FILE, STATE_FILE]);
+  assert.equal(readdirSync(dir).sort(), [LOCK_FILE, PROM_FILE]);
+  assert.match(text, /\n# cni-ts-state \{.*\}\n$/);
   if (existsSync('/usr/bin/promtool')) {
     const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     assert.is(r.status, 0, r.stdout + r.stderr);
   }
 });
 
-test('a damaged state file starts the counters again instead of failing', () => {
+test('a damaged state line starts the counters again instead of failing', () => {
   const dir = tempDir('obsmet');
-  updateMetrics(dir, op(), [], 1);
-  spawnSync('sh', ['-c', `echo '{"ops": [' > ${join(dir, STATE_FILE)}`]);
-  updateMetrics(dir, op(), [], 2);
+  updateMetrics(dir, [{ record: op(), samples: [] }], 1);
+  spawnSync('sed', ['-i', 's/^# cni-ts-state .*/# cni-ts-state {"ops": [/', join(dir, PROM_FILE)]);
+  updateMetrics(dir, [{ record: op(), samples: [] }], 2);
   assert.match(readFileSync(join(dir, PROM_FILE), 'utf8'), 'result="ok"} 1\n');
 });
 
@@ -98,7 +99,7 @@ test('invocations at once lose no count (the state lock)', async () => {
   const record = JSON.stringify(op());
   const writer = (): Promise<void> =>
     new Promise((done, fail) => {
-      const script = `const { updateMetrics } = await import(${JSON.stringify(module)}); for (let i = 0; i < 50; i++) updateMetrics(${JSON.stringify(dir)}, ${record}, [], 1);`;
+      const script = `const { updateMetrics } = await import(${JSON.stringify(module)}); for (let i = 0; i < 50; i++) updateMetrics(${JSON.stringify(dir)}, [{ record: ${record}, samples: [] }], 1);`;
       spawn(BUN, ['-e', script], { stdio: 'inherit' }).on('exit', (code) => (code === 0 ? done() : fail(new Error(`writer: ${code}`))));
     });
   await Promise.all([writer(), writer(), writer(), writer()]);

@@ -4,10 +4,11 @@
 // folds its operations and samples into it, and writes the file beside and renames it over, so
 // the collector never reads a partial file. Counters survive across the short-lived processes in
 // that line; one file written per update (a separate state file rewritten in place cost 0.5-2 ms
-// more on ext4, which flushes a file truncated and rewritten).
-import { closeSync, constants, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// more on ext4, which flushes a file truncated and rewritten, or renamed over another: the new
+// file is exchanged with the old one instead, renameat2(RENAME_EXCHANGE)).
+import { closeSync, constants, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flock } from '../native/index.ts';
+import { exchange, flock } from '../native/index.ts';
 import type { OperationRecord } from './log.ts';
 import type { RangeUsage, Sample } from './observer.ts';
 
@@ -89,48 +90,69 @@ export function applyOperation(state: MetricsState, op: OperationRecord, samples
   return state;
 }
 
-const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labels = (names: readonly string[], values: readonly string[], extra = ''): string =>
-  `{${names.map((n, i) => `${n}="${escape(values[i] ?? '')}"`).join(',')}${extra}}`;
+// Rendering runs once per invocation in a process too short-lived for the JIT: one label string
+// per series, built once, and escaping only when a value needs it (0.3 ms -> see commit).
+const NEEDS_ESCAPE = /[\\"\n]/;
+const escape = (v: string): string => (NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v);
+const pairs = (names: readonly string[], values: readonly string[]): string => names.map((n, i) => `${n}="${escape(values[i] ?? '')}"`).join(',');
 const sorted = <T>(rec: Record<string, T>): [string[], T][] =>
   Object.keys(rec)
     .sort()
     .map((k) => [JSON.parse(k) as string[], rec[k]!]);
 
-function family(name: string, type: string, help: string, lines: string[]): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${lines.join('')}`;
+function family(name: string, type: string, help: string, lines: string): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${lines}`;
 }
+
+/** `name{labels} value` lines, one per entry. */
+function series<T>(name: string, names: readonly string[], rec: Record<string, T>, value: (v: T) => number): string {
+  let out = '';
+  for (const [l, v] of sorted(rec)) out += `${name}{${pairs(names, l)}} ${value(v)}\n`;
+  return out;
+}
+
+const LE = [...BUCKETS.map(String), '+Inf'];
+
+function histogram(state: MetricsState): string {
+  const name = 'cni_ts_operation_duration_seconds';
+  let out = '';
+  for (const [l, h] of sorted(state.durations)) {
+    const base = pairs(['plugin', 'command'], l);
+    let cumulative = 0;
+    for (let i = 0; i < LE.length; i++) {
+      cumulative += h.counts[i] ?? 0;
+      out += `${name}_bucket{${base},le="${LE[i]}"} ${cumulative}\n`;
+    }
+    out += `${name}_sum{${base}} ${h.sum}\n${name}_count{${base}} ${cumulative}\n`;
+  }
+  return out;
+}
+
+function ipam(state: MetricsState, what: 'allocated' | 'capacity'): string {
+  let out = '';
+  for (const network of Object.keys(state.ipam).sort()) {
+    for (const r of state.ipam[network]!) out += `cni_ts_ipam_addresses_${what}{network="${escape(network)}",range="${escape(r.range)}"} ${r[what]}\n`;
+  }
+  return out;
+}
+
+const total = (held: Record<string, number>): number => {
+  let n = 0;
+  for (const k in held) n += held[k]!;
+  return n;
+};
 
 /** The state in Prometheus text format (version 0.0.4). */
 export function renderMetrics(state: MetricsState): string {
-  const ops = sorted(state.ops).map(([l, n]) => `cni_ts_operations_total${labels(['plugin', 'command', 'result'], l)} ${n}\n`);
-  const durations = sorted(state.durations).flatMap(([l, h]) => {
-    const lbl = (le: string): string => labels(['plugin', 'command'], l, `,le="${le}"`);
-    let cumulative = 0;
-    const buckets = [...BUCKETS.map(String), '+Inf'].map((le, i) => {
-      cumulative += h.counts[i] ?? 0;
-      return `cni_ts_operation_duration_seconds_bucket${lbl(le)} ${cumulative}\n`;
-    });
-    const base = labels(['plugin', 'command'], l);
-    return [...buckets, `cni_ts_operation_duration_seconds_sum${base} ${h.sum}\n`, `cni_ts_operation_duration_seconds_count${base} ${cumulative}\n`];
-  });
-  const ranges = Object.keys(state.ipam)
-    .sort()
-    .flatMap((network) => state.ipam[network]!.map((r) => ({ network, ...r })));
-  const allocated = ranges.map((r) => `cni_ts_ipam_addresses_allocated${labels(['network', 'range'], [r.network, r.range])} ${r.allocated}\n`);
-  const capacity = ranges.map((r) => `cni_ts_ipam_addresses_capacity${labels(['network', 'range'], [r.network, r.range])} ${r.capacity}\n`);
-  const mappings = sorted(state.portmap).map(([l, held]) => `cni_ts_portmap_mappings${labels(['network', 'backend'], l)} ${Object.values(held).reduce((a, b) => a + b, 0)}\n`);
-  const gc = sorted(state.released).map(([l, n]) => `cni_ts_gc_released_total${labels(['plugin', 'kind'], l)} ${n}\n`);
-  const lastError = sorted(state.lastError).map(([l, t]) => `cni_ts_last_error_timestamp_seconds${labels(['plugin', 'command'], l)} ${t}\n`);
-  return [
-    family('cni_ts_operations_total', 'counter', 'Plugin invocations by plugin, CNI command and result (ok or error).', ops),
-    family('cni_ts_operation_duration_seconds', 'histogram', 'Time from a plugin invocation reading its request to its answer, by plugin and CNI command.', durations),
-    family('cni_ts_ipam_addresses_allocated', 'gauge', 'Addresses host-local has reserved, by network and range (start-end).', allocated),
-    family('cni_ts_ipam_addresses_capacity', 'gauge', 'Addresses host-local can hand out, by network and range (start-end), the gateway excluded.', capacity),
-    family('cni_ts_portmap_mappings', 'gauge', 'Host port mappings portmap has set up, by network and firewall backend.', mappings),
-    family('cni_ts_gc_released_total', 'counter', 'What GC released (addresses, port mappings), by plugin and kind.', gc),
-    family('cni_ts_last_error_timestamp_seconds', 'gauge', 'When an invocation last failed (Unix time), by plugin and CNI command.', lastError),
-  ].join('');
+  return (
+    family('cni_ts_operations_total', 'counter', 'Plugin invocations by plugin, CNI command and result (ok or error).', series('cni_ts_operations_total', ['plugin', 'command', 'result'], state.ops, (n) => n)) +
+    family('cni_ts_operation_duration_seconds', 'histogram', 'Time from a plugin invocation reading its request to its answer, by plugin and CNI command.', histogram(state)) +
+    family('cni_ts_ipam_addresses_allocated', 'gauge', 'Addresses host-local has reserved, by network and range (start-end).', ipam(state, 'allocated')) +
+    family('cni_ts_ipam_addresses_capacity', 'gauge', 'Addresses host-local can hand out, by network and range (start-end), the gateway excluded.', ipam(state, 'capacity')) +
+    family('cni_ts_portmap_mappings', 'gauge', 'Host port mappings portmap has set up, by network and firewall backend.', series('cni_ts_portmap_mappings', ['network', 'backend'], state.portmap, total)) +
+    family('cni_ts_gc_released_total', 'counter', 'What GC released (addresses, port mappings), by plugin and kind.', series('cni_ts_gc_released_total', ['plugin', 'kind'], state.released, (n) => n)) +
+    family('cni_ts_last_error_timestamp_seconds', 'gauge', 'When an invocation last failed (Unix time), by plugin and CNI command.', series('cni_ts_last_error_timestamp_seconds', ['plugin', 'command'], state.lastError, (t) => t))
+  );
 }
 
 /** The state carried by the file's last line; a missing or damaged one starts from zero. */
@@ -183,6 +205,19 @@ function openLock(dir: string): number {
   }
 }
 
+/** Puts `tmp` in place of `path` atomically: swapped with the old file, which is then removed
+ *  (ext4 flushes a file renamed over another, not one exchanged); a first file is renamed. */
+function replace(tmp: string, path: string): void {
+  try {
+    exchange(tmp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    renameSync(tmp, path);
+    return;
+  }
+  unlinkSync(tmp);
+}
+
 export interface Finished {
   readonly record: OperationRecord;
   readonly samples: readonly Sample[];
@@ -198,7 +233,7 @@ export function updateMetrics(dir: string, ops: readonly Finished[], now: number
     for (const op of ops) applyOperation(state, op.record, op.samples, now);
     const tmp = join(dir, `.${PROM_FILE}.tmp`);
     writeFileSync(tmp, `${renderMetrics(state)}${STATE_MARK}${JSON.stringify(state)}\n`, { mode: 0o644 });
-    renameSync(tmp, path);
+    replace(tmp, path);
   } finally {
     closeSync(fd);
   }

@@ -12,7 +12,7 @@ export async function del(req: Request<PortmapConfig>, deps: Deps): Promise<void
   if (conf.mappings.length === 0) return;
   const t = teardown(req);
   await withForwarder(conf, deps.forwarders, (f) => f.unforward(t));
-  await Promise.all(t.families.map((family) => deps.flushUdp(conf.mappings, family)));
+  await Promise.all(t.families.map((family) => deps.flushUdp(conf.mappings, family, (m) => req.obs.warn(m))));
   req.obs.did({ unmapped: conf.mappings.map(describeMapping) });
   req.obs.sample({ kind: 'portmap', network: conf.name, backend: '', attachment: attachmentKey(req), mappings: 0 });
 }

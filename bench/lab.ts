@@ -19,7 +19,7 @@ export const CNI_VERSION = '1.0.0';
 /** Container netns per side: enough for the parallel batches. */
 export const CONTAINERS = 16;
 
-export type Network = 'bridge' | 'chain';
+export type Network = 'bridge' | 'chain' | 'chain-obs';
 
 export interface SideLab {
   readonly binDir: string;
@@ -40,8 +40,13 @@ export interface Lab {
   teardown(): void;
 }
 
-/** bridge + host-local with ipMasq; the chain network adds portmap, mappings from CAP_ARGS. */
-function lists(side: Side, dataDir: string): SideLab['lists'] {
+/**
+ * bridge + host-local with ipMasq; the chain network adds portmap, mappings from CAP_ARGS;
+ * chain-obs is the chain (same bridge and subnet) with every plugin's logs (info) and metrics
+ * on, under `<dir>/obs` (the Go plugins ignore those keys).
+ */
+function lists(side: Side, dir: string): SideLab['lists'] {
+  const dataDir = join(dir, 'ipam');
   const net = (network: Network, third: number) => ({
     type: 'bridge',
     bridge: `cnits-${side}-${network === 'bridge' ? 'br' : 'pm'}`,
@@ -50,9 +55,14 @@ function lists(side: Side, dataDir: string): SideLab['lists'] {
     ipam: { type: 'host-local', dataDir, ranges: [[{ subnet: `10.250.${third}.0/24` }]] },
   });
   const base = side === 'ours' ? 0 : 2;
+  const obs = { logFile: join(dir, 'obs/cni.log'), logLevel: 'info', metricsDir: join(dir, 'obs/metrics') };
   return {
     bridge: { name: 'bench-bridge', plugins: [net('bridge', base)] },
     chain: { name: 'bench-chain', plugins: [net('chain', base + 1), { type: 'portmap', capabilities: { portMappings: true } }] },
+    'chain-obs': {
+      name: 'bench-chain-obs',
+      plugins: [net('chain', base + 1), { type: 'portmap', capabilities: { portMappings: true } }].map((p) => ({ ...p, ...obs })),
+    },
   };
 }
 
@@ -81,7 +91,7 @@ export function makeLab(): Lab {
       const dir = join(root, s);
       const confDir = join(dir, 'net.d');
       mkdirSync(confDir, { recursive: true });
-      const l = lists(s, join(dir, 'ipam'));
+      const l = lists(s, dir);
       for (const list of Object.values(l)) writeFileSync(join(confDir, `${list.name}.conflist`), JSON.stringify({ cniVersion: CNI_VERSION, ...list }));
       const tag = `cnits-bench-${process.pid}-${s}`;
       const host = `${tag}-host`;
@@ -116,5 +126,5 @@ export const cnitool = (lab: SideLab, verb: 'add' | 'check' | 'del', network: Ne
   inHost(lab, [CNITOOL, '--cache-dir', lab.cacheDir, verb, lab.lists[network].name, lab.containers[container]!], {
     NETCONFPATH: lab.confDir,
     CNI_PATH: lab.binDir,
-    ...(network === 'chain' && { CAP_ARGS: JSON.stringify({ portMappings: [{ hostPort, containerPort: 80, protocol: 'tcp' }] }) }),
+    ...(network !== 'bridge' && { CAP_ARGS: JSON.stringify({ portMappings: [{ hostPort, containerPort: 80, protocol: 'tcp' }] }) }),
   });

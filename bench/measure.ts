@@ -88,10 +88,12 @@ export interface Row {
   readonly metric: string;
   readonly unit: 'ms' | 'MB';
   readonly stats: PerSide<Stats>;
+  /** A difference of two timings: a ratio of two near-zero figures would mean nothing. */
+  readonly difference?: true;
 }
 
 const cell = (s: Stats, unit: string): string => `${s.median.toFixed(1)} ${unit} (p90 ${s.p90.toFixed(1)})`;
-const ratio = (r: Row): string => `${(r.stats.ours.median / r.stats.ref.median).toFixed(2)}x`;
+const ratio = (r: Row): string => (r.difference ? '-' : `${(r.stats.ours.median / r.stats.ref.median).toFixed(2)}x`);
 
 /** One line as soon as a metric is measured. */
 export function printRow(r: Row): void {

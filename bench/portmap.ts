@@ -26,6 +26,27 @@ async function chainRounds(lab: Lab, where: string): Promise<Row[]> {
 
 export const benchChain = (lab: Lab): Promise<Row[]> => chainRounds(lab, '');
 
+/**
+ * The cost of logs and metrics: each round runs the chain ADD and DEL with both off and with both
+ * on (every plugin logs at info and updates the metrics file), on the same bridge and subnet. The
+ * reference ignores the keys, so its "on - off" is the noise floor of the pairing.
+ */
+export async function benchChainObservability(lab: Lab): Promise<Row[]> {
+  const r = await alternate(2 * RUNS, WARMUP, (side, round) => {
+    const l = lab.sides[side];
+    const once = (network: 'chain' | 'chain-obs') => ({ add: timed(cnitool(l, 'add', network, 0)).ms, del: timed(cnitool(l, 'del', network, 0)).ms });
+    // Off first in even rounds, on first in odd ones: the order itself must not count.
+    const [off, on] = round % 2 === 0 ? [once('chain'), once('chain-obs')] : [once('chain-obs'), once('chain')].reverse();
+    return { addOn: on!.add, delOn: on!.del, addCost: on!.add - off!.add, delCost: on!.del - off!.del };
+  });
+  return [
+    { metric: 'full chain ADD, logs + metrics on (cnitool)', unit: 'ms', stats: r.addOn },
+    { metric: 'full chain DEL, logs + metrics on (cnitool)', unit: 'ms', stats: r.delOn },
+    { metric: 'full chain ADD, on - off in the same round', unit: 'ms', stats: r.addCost, difference: true },
+    { metric: 'full chain DEL, on - off in the same round', unit: 'ms', stats: r.delCost, difference: true },
+  ];
+}
+
 /** Each container maps its own host port, as separate pods would. */
 export async function benchParallel(lab: Lab): Promise<Row[]> {
   const r = await alternate(BATCHES, 1, async (side) => {

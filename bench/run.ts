@@ -8,7 +8,7 @@ import { benchHostLocal } from './host-local.ts';
 import { CNITOOL, makeLab, REFERENCE_DIR, type Lab } from './lab.ts';
 import { benchLoopback } from './loopback.ts';
 import { markdownTable, printRow, type Row } from './measure.ts';
-import { benchChain, benchChainPresent, benchParallel } from './portmap.ts';
+import { benchChain, benchChainObservability, benchChainPresent, benchParallel } from './portmap.ts';
 import { benchVersion } from './version.ts';
 
 const needed = [...['bridge', 'host-local', 'portmap', 'loopback'].map((p) => join(REFERENCE_DIR, p)), TIME, CNITOOL];
@@ -37,6 +37,7 @@ const sections: [string, (lab: Lab) => Promise<Row[]>][] = [
   ['bridge + host-local, ipMasq', benchBridge],
   ['memory', benchBridgeRss],
   ['full chain: bridge + host-local + portmap, ipMasq, 1 tcp mapping', benchChain],
+  ['full chain with logs + metrics on', benchChainObservability],
   ['full chain, every container at once', benchParallel],
   ['full chain with a crowded nat table', benchChainPresent],
 ];

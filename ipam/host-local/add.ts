@@ -7,6 +7,7 @@ import { allocateAll } from './allocator.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
 import { parseResolvConf } from './resolvconf.ts';
+import { rangeUsage } from './usage.ts';
 
 export async function add(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<Result> {
   const conf = req.config;
@@ -14,8 +15,11 @@ export async function add(req: Request<HostLocalConfig>, deps: Deps = diskDeps):
   const dns = conf.resolvConf ? parseResolvConf(conf.resolvConf) : undefined;
   const { ips } = withStore(deps, conf, true, undefined, (store) => {
     store.releaseStale();
-    return allocateAll(store, conf.rangeSets, req, conf.requestedIPs);
+    const got = allocateAll(store, conf.rangeSets, req, conf.requestedIPs);
+    if (req.obs.metrics) req.obs.sample({ kind: 'ipam', network: conf.name, ranges: rangeUsage(conf.rangeSets, store.taken()) });
+    return got;
   })!;
+  req.obs.did({ assigned: ips.map((ip) => ip.address) });
   return {
     cniVersion: CURRENT_VERSION,
     ips,

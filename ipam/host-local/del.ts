@@ -4,10 +4,16 @@
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
+import { rangeUsage } from './usage.ts';
 
 export async function del(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
   const legacy = conf.rangeSets.length > 1 ? 'always' : 'fallback';
   // Nothing was ever reserved on a network without a directory: do not create one to find that out.
-  withStore(deps, conf, false, 0, (store) => store.releaseByID(req, legacy));
+  withStore(deps, conf, false, 0, (store) => {
+    if (req.obs.on) req.obs.did({ released: store.getByID(req) });
+    const n = store.releaseByID(req, legacy);
+    if (req.obs.metrics) req.obs.sample({ kind: 'ipam', network: conf.name, ranges: rangeUsage(conf.rangeSets, store.taken()) });
+    return n;
+  });
 }

@@ -7,6 +7,7 @@ import type { Request } from '../../lib/cni/plugin.ts';
 import { ownerKey, type Reservation } from './store/types.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
+import { rangeUsage } from './usage.ts';
 
 export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
@@ -17,17 +18,20 @@ export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): 
   const valid = (r: Reservation): boolean =>
     r.holder.kind === 'attachment' ? keep.has(ownerKey(r.holder)) : ids.has(r.holder.containerID);
   const failures = withStore(deps, conf, false, [], (store) => {
-    store.releaseStale();
-    if (!validAttachments) return [];
+    let released = store.releaseStale();
     const errs: unknown[] = [];
-    for (const r of store.reservations()) {
+    for (const r of validAttachments ? store.reservations() : []) {
       if (valid(r)) continue;
       try {
         store.releaseIP(r.ip);
+        released++;
       } catch (err) {
         errs.push(err);
       }
     }
+    req.obs.did({ released });
+    req.obs.sample({ kind: 'released', what: 'address', count: released });
+    if (req.obs.metrics) req.obs.sample({ kind: 'ipam', network: conf.name, ranges: rangeUsage(conf.rangeSets, store.taken()) });
     return errs;
   });
   if (failures.length > 0) throw combineErrors(failures);

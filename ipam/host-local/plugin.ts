@@ -10,6 +10,7 @@ import { status } from './status.ts';
 
 export const hostLocal: Plugin<HostLocalConfig> = {
   name: 'host-local',
+  settingsIn: 'ipam',
   parseConfig: (raw, env) => loadConfig(raw, env.args),
   add: (req) => add(req),
   del: (req) => del(req),

@@ -1,7 +1,7 @@
 // The host-local configuration as it arrives on stdin (the reference's allocator.Net): the wire
 // shape only, with addresses still as text. config.ts parses and canonicalizes it.
 import type { JSONSchemaType } from 'ajv';
-import { commonProperties, type CommonConf } from '../../lib/config/schemas/netconf.ts';
+import { commonProperties, observabilityProperties, type CommonConf } from '../../lib/config/schemas/netconf.ts';
 import type { Route } from '../../lib/cni/result.ts';
 
 export interface RangeWire {
@@ -22,6 +22,9 @@ export interface IpamWire extends RangeWire {
   dataDir?: string;
   resolvConf?: string;
   ranges?: RangeWire[][];
+  logFile?: string;
+  logLevel?: string;
+  metricsDir?: string;
 }
 
 export interface HostLocalWire extends CommonConf {
@@ -61,6 +64,7 @@ export const hostLocalSchema: JSONSchemaType<HostLocalWire> = {
         dataDir: optString,
         resolvConf: optString,
         ranges: rangeSetsSchema,
+        ...observabilityProperties,
       },
       required: ['type'],
     },

@@ -1,5 +1,5 @@
 // Delegation to another plugin (IPAM) found through CNI_PATH, as libcni's invoke package does:
-// same environment but CNI_COMMAND, the whole stdin, its stderr passed on, its error (code, msg,
+// same environment but CNI_COMMAND (and TRACEPARENT, when we trace), the whole stdin, its stderr passed on, its error (code, msg,
 // details) passed through unchanged.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +87,8 @@ export async function execPlugin(path: string, stdin: Buffer, env: NodeJS.Proces
  */
 export async function delegate(req: Request<unknown>, type: string, command: DelegatedCommand): Promise<Result | undefined> {
   const path = findInPath(type, req.cniPath);
-  const env = { ...req.environ, CNI_COMMAND: command };
+  // With logs or metrics on, the delegate's spans are children of this operation's span.
+  const env = { ...req.environ, ...req.obs.traceEnv, CNI_COMMAND: command };
   const stdout = await execPlugin(path, req.stdin, env, (b) => writeFd(2, b));
   if (command !== 'ADD') return undefined;
   let raw: unknown;

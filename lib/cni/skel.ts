@@ -8,8 +8,11 @@ import { CniError, Code, invalidEnv, toCniError } from './errors.ts';
 import { readCmdEnv, splitPath, validateNetworkName, type CmdEnv, type Command } from './env.ts';
 import { goField, goQuoteList } from './go.ts';
 import { parseJsonAsGo } from './gosyntax.ts';
-import type { Plugin, Request } from './plugin.ts';
+import type { AnyPlugin, Plugin, Request } from './plugin.ts';
 import type { PluginIO } from './stdio.ts';
+import { OFF } from '../obs/observer.ts';
+import type { Operation } from '../obs/operation.ts';
+import { settingsFor } from '../obs/settings.ts';
 import { atLeast, CURRENT_VERSION, isSupported, parseVersion, SUPPORTED_VERSIONS, type SpecVersion } from './version.ts';
 
 export const SUITE_VERSION = '0.1.0';
@@ -88,12 +91,40 @@ function checkNotOwnNetns(env: CmdEnv): void {
   }
 }
 
-async function dispatch<C>(plugin: Plugin<C>, io: PluginIO): Promise<string> {
+/** The invocation's observer when logs or metrics are on; the module is loaded only then. */
+async function observe(plugin: AnyPlugin, io: PluginIO, raw: unknown, startedAt: number): Promise<Operation | undefined> {
+  const settings = settingsFor(raw, plugin.settingsIn, io.env);
+  if (!settings) return undefined;
+  const { Operation } = await import('../obs/operation.ts').catch(() => ({ Operation: undefined }));
+  if (!Operation) return undefined;
+  const name = goField(raw, 'name');
+  const who = {
+    plugin: plugin.name,
+    command: io.env.CNI_COMMAND ?? '',
+    network: typeof name === 'string' ? name : '',
+    containerID: io.env.CNI_CONTAINERID ?? '',
+    ifname: io.env.CNI_IFNAME ?? '',
+    netns: io.env.CNI_NETNS ?? '',
+  };
+  return new Operation(settings, who, io.env, startedAt);
+}
+
+/** The operation being run: its start, and its observer once the config is known. */
+interface Run {
+  readonly startedAt: number;
+  obs?: Operation | undefined;
+  /** Set once stdin was read: an error before that is observed by the node-wide settings alone. */
+  raw?: unknown;
+}
+
+async function dispatch<C>(plugin: Plugin<C>, io: PluginIO, run: Run): Promise<string> {
   const env = readCmdEnv(io.env);
   const command = env.command as Command;
   if (command === 'VERSION') return versionText();
   const stdin = await io.readStdin();
   const raw = parseStdin(stdin);
+  run.raw = raw;
+  run.obs = await observe(plugin, io, raw, run.startedAt);
   checkNetworkName(raw);
   if (!['ADD', 'DEL', 'CHECK', 'GC', 'STATUS'].includes(command)) {
     throw invalidEnv(`unknown CNI_COMMAND: ${command}`);
@@ -114,6 +145,7 @@ async function dispatch<C>(plugin: Plugin<C>, io: PluginIO): Promise<string> {
     stdin,
     environ: io.env,
     config,
+    obs: run.obs ?? OFF,
   };
   switch (command) {
     case 'ADD':
@@ -135,9 +167,11 @@ async function dispatch<C>(plugin: Plugin<C>, io: PluginIO): Promise<string> {
 
 /** Runs one plugin invocation and returns the exit code; never throws. */
 export async function runPlugin<C>(plugin: Plugin<C>, io: PluginIO): Promise<number> {
+  const run: Run = { startedAt: performance.now() };
   try {
-    const out = await dispatch(plugin, io);
+    const out = await dispatch(plugin, io, run);
     if (out) io.writeStdout(out);
+    run.obs?.finish(undefined);
     return 0;
   } catch (thrown) {
     const err = toCniError(thrown);
@@ -146,6 +180,9 @@ export async function runPlugin<C>(plugin: Plugin<C>, io: PluginIO): Promise<num
       return 0;
     }
     io.writeStdout(formatJSON(err.toJSON(), false));
+    // An operation refused before its config was read is still one the node-wide log records.
+    if (!('raw' in run)) run.obs = await observe(plugin, io, undefined, run.startedAt);
+    run.obs?.finish(err);
     return 1;
   }
 }

@@ -1,11 +1,13 @@
 // The system calls Node does not offer: setns (enter a network namespace on the calling
-// thread), flock (the lock host-local's store shares with the reference plugin), chroot (the
+// thread), flock (the lock host-local's store shares with the reference plugin), renameat2's
+// exchange (the metrics file replaced without ext4's flush), chroot (the
 // gc command run in a container acting on the host's files), and a blocking netlink socket, whose request can also run on a worker thread. Only napi_* calls, no
 // libuv: the same file serves Node and Bun.
 // Errors are thrown like Node's own system errors: code, errno (negative), syscall.
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <sched.h>
@@ -112,6 +114,31 @@ static napi_value js_chroot(napi_env env, napi_callback_info info) {
   if (len == 0 || len >= sizeof path - 1) return throw_errno(env, len == 0 ? ENOENT : ENAMETOOLONG, "chroot");
   if (chroot(path) != 0) return throw_errno(env, errno, "chroot");
   if (chdir("/") != 0) return throw_errno(env, errno, "chdir");
+  return NULL;
+}
+
+// exchange(a, b): renameat2(RENAME_EXCHANGE), both names swapped atomically. Replacing a file
+// this way spares ext4's flush of the new file's data that a plain rename over an existing file
+// starts (auto_da_alloc): 0.005 ms against 0.08-0.45 ms for a 4 KB file here.
+static napi_value js_exchange(napi_env env, napi_callback_info info) {
+  napi_value args[2];
+  size_t argc = 2, len = 0;
+  napi_valuetype t0 = napi_undefined, t1 = napi_undefined;
+  char a[4096], b[4096];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc >= 2) {
+    napi_typeof(env, args[0], &t0);
+    napi_typeof(env, args[1], &t1);
+  }
+  if (t0 != napi_string || t1 != napi_string) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected (a: string, b: string)");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, args[0], a, sizeof a, &len);
+  if (len == 0 || len >= sizeof a - 1) return throw_errno(env, len == 0 ? ENOENT : ENAMETOOLONG, "renameat2");
+  napi_get_value_string_utf8(env, args[1], b, sizeof b, &len);
+  if (len == 0 || len >= sizeof b - 1) return throw_errno(env, len == 0 ? ENOENT : ENAMETOOLONG, "renameat2");
+  if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) != 0) return throw_errno(env, errno, "renameat2");
   return NULL;
 }
 
@@ -452,6 +479,7 @@ NAPI_MODULE_INIT() {
     {"setns", NULL, js_setns, NULL, NULL, NULL, napi_enumerable, NULL},
     {"flock", NULL, js_flock, NULL, NULL, NULL, napi_enumerable, NULL},
     {"chroot", NULL, js_chroot, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"exchange", NULL, js_exchange, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkOpen", NULL, js_netlink_open, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkRequest", NULL, js_netlink_request, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkRequestAsync", NULL, js_netlink_request_async, NULL, NULL, NULL, napi_enumerable, NULL},

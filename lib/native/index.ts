@@ -10,6 +10,7 @@ interface NativeAddon {
   setns(fd: number, nstype: 'net'): void;
   flock(fd: number, op: FlockOp, nonBlocking: boolean): void;
   chroot(path: string): void;
+  exchange(a: string, b: string): void;
   netlinkOpen(protocol: number): number;
   netlinkRequest(fd: number, message: Buffer, timeoutMs: number): Buffer;
   netlinkRequestAsync(fd: number, message: Buffer, timeoutMs: number): Promise<Buffer>;
@@ -30,6 +31,11 @@ export function setns(fd: number, nstype: 'net'): void {
 /** flock(2) on `fd`; without nonBlocking a contended lock blocks the whole process. */
 export function flock(fd: number, op: FlockOp, nonBlocking = false): void {
   addon().flock(fd, op, nonBlocking);
+}
+
+/** renameat2(a, b, RENAME_EXCHANGE): both must exist; each then names the other's file. */
+export function exchange(a: string, b: string): void {
+  addon().exchange(a, b);
 }
 
 /** chroot(2) to `path`, then chdir to the new root: every later path is resolved under it. The

@@ -110,8 +110,11 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
   let container: Netlink | undefined;
   let masq: Promise<void> | undefined;
   try {
+    const step = req.obs.step('bridge');
     const bridge = await ensureBridge(deps, host, conf, undo);
+    step();
     container = await deps.openNetlink(req.netns);
+    const vethStep = req.obs.step('veth');
     const mac = containerMac(conf);
     const pair = await setupVeth(
       deps,
@@ -129,6 +132,7 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
       undo,
       () => ensureBridge(deps, host, conf, undo),
     );
+    vethStep();
     const br = pair.bridge;
     const interfaces: Interface[] = [
       { name: br.name, mac: br.mac },
@@ -146,7 +150,9 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
     if (conf.ipamType !== '') {
       // Registered before the call: an IPAM ADD that fails half-way is released too (spec §4).
       undo.push('IPAM reservation', async () => void (await deps.delegate(req, conf.ipamType, 'DEL')));
+      const ipamStep = req.obs.step('ipam');
       const ipam = (await deps.delegate(req, conf.ipamType, 'ADD'))!;
+      ipamStep();
       if (!ipam.ips?.length) throw new Error('IPAM plugin returned missing IP config');
       const { ips, routes, gateways } = calcGateways(ipam, conf);
       const stuck = unreachableRoute(ips, routes);
@@ -169,7 +175,9 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
         masq.catch(() => {});
       }
       const ctr = { netns: req.netns, ifname: req.ifname, index: pair.container.index, enabledad: conf.enabledad };
+      const ctrStep = req.obs.step('container');
       await configureContainer(deps, container, ctr, result);
+      ctrStep();
       if (conf.isGateway) await setupGateways(deps, host, br, conf, gateways, interfaces, undo);
     } else if (!conf.disableContainerInterface) {
       await container.setUp(req.ifname).catch((err: Error) => {
@@ -180,8 +188,15 @@ export async function add(req: Request<BridgeConfig>, deps: Deps): Promise<Resul
     const hostLink = conf.disableContainerInterface ? await host.getLink(pair.host.index) : await waitPortUp(deps, host, pair.host.name);
     interfaces[1]!.mac = hostLink.mac;
     interfaces[0]!.mac = requireBridge(await host.findLink(br.index), conf.bridge).mac;
+    const masqStep = req.obs.step('masquerade');
     await masq;
+    masqStep();
     if (conf.dns) result.dns = conf.dns;
+    req.obs.did({
+      links: [pair.host.name, `${req.ifname}@${req.netns}`],
+      ...(result.ips && { addresses: result.ips.map((ip) => ip.address) }),
+      ...(masq && { masquerade: conf.name }),
+    });
     return result;
   } catch (err) {
     return await undo.rollback([err]);

@@ -103,4 +103,5 @@ export async function del(req: Request<BridgeConfig>, deps: Deps): Promise<void>
   const addrs = layer3 && conf.ipMasq ? mergeAddresses(found.addrs, prevAddresses(conf)) : undefined;
   const masq = addrs && onEveryBackend(deps.masq, (m) => m.teardown(a, addrs));
   await settleAll([lookup, deletion, spoof, masq]);
+  req.obs.did({ ...(deletion && { links: [`${req.ifname}@${req.netns}`] }), ...(masq && { masquerade: conf.name }) });
 }

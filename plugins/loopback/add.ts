@@ -41,6 +41,7 @@ export async function add(req: Request<LoopbackConfig>, deps: Deps): Promise<Res
   } finally {
     nl.close();
   }
+  req.obs.did({ up: LO, addresses });
   if (req.config.prevResult) return req.config.prevResult;
   return {
     cniVersion: req.config.cniVersion,

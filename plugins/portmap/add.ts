@@ -12,7 +12,7 @@ import { checkConditions } from './conditions.ts';
 import type { Forwarder } from './firewall/backend.ts';
 import type { PortmapConfig } from './config.ts';
 import type { Deps } from './deps.ts';
-import { forwardSpec, teardown } from './spec.ts';
+import { attachmentKey, describeMapping, forwardSpec, teardown } from './spec.ts';
 
 export async function add(req: Request<PortmapConfig>, deps: Deps): Promise<Result> {
   const conf = req.config;
@@ -39,6 +39,8 @@ export async function add(req: Request<PortmapConfig>, deps: Deps): Promise<Resu
   const failed = [forwarded, enabled].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   if (failed.length > 0) await undo.rollback(failed);
   // After the rules, so that new packets meet them; failures are only logged, as the reference does.
-  await Promise.all(conf.containerIPs.map((ip) => deps.flushUdp(conf.mappings, ip.family)));
+  await Promise.all(conf.containerIPs.map((ip) => deps.flushUdp(conf.mappings, ip.family, (m) => req.obs.warn(m))));
+  req.obs.did({ mapped: conf.mappings.map(describeMapping), backend: tried!.backend });
+  req.obs.sample({ kind: 'portmap', network: conf.name, backend: tried!.backend, attachment: attachmentKey(req), mappings: conf.mappings.length });
   return conf.prevResult;
 }

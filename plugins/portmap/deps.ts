@@ -9,8 +9,9 @@ import { flushUdp } from './flush.ts';
 
 export interface Deps {
   readonly forwarders: Backends<Forwarder>;
-  /** Drops stale UDP conntrack entries for the mappings' host ports; logs a failure, never throws. */
-  flushUdp(mappings: readonly PortMapping[], family: Family): Promise<void>;
+  /** Drops stale UDP conntrack entries for the mappings' host ports; a failure is passed to
+   *  `warn`, never thrown. */
+  flushUdp(mappings: readonly PortMapping[], family: Family, warn: (message: string) => void): Promise<void>;
   /** Lets 127.0.0.1 be DNATed across the host link that routes to this container address;
    *  returns how to undo that when it was off. */
   enableRouteLocalnet(containerAddress: string): Promise<(() => void) | undefined>;

@@ -5,8 +5,10 @@ import type { Request } from '../../lib/cni/plugin.ts';
 import { onEveryBackend } from '../../lib/firewall/backend.ts';
 import type { PortmapConfig } from './config.ts';
 import type { Deps } from './deps.ts';
+import { attachmentKey } from './spec.ts';
 
 export async function gc(req: Request<PortmapConfig>, deps: Deps): Promise<void> {
   const conf = req.config;
   await onEveryBackend(deps.forwarders, (f) => f.collect(conf.name, conf.validAttachments));
+  req.obs.sample({ kind: 'portmap-keep', network: conf.name, keep: conf.validAttachments.map(attachmentKey) });
 }

@@ -4,6 +4,7 @@
 import type { Attachment, AttachmentRef } from '../../lib/cni/attachment.ts';
 import type { Command } from '../../lib/cni/env.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
+import { OFF } from '../../lib/obs/observer.ts';
 import type { Result } from '../../lib/cni/result.ts';
 import type { Backend } from '../../lib/firewall/backend.ts';
 import { parseBridgeConf, type BridgeConfig } from '../../plugins/bridge/config.ts';
@@ -179,6 +180,7 @@ export function bridgeRequest(command: Command, conf: Record<string, unknown>, o
     cniPath: ['/opt/cni/bin'],
     stdin: Buffer.from(JSON.stringify(raw)),
     environ: {},
+    obs: OFF,
     ...over,
     config: parseBridgeConf(raw, args, command),
   };

@@ -2,6 +2,7 @@
 // with the addresses the kernel gives it once up, and requests built by the plugin's own parser.
 import type { Command } from '../../lib/cni/env.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
+import { OFF } from '../../lib/obs/observer.ts';
 import { loopback } from '../../plugins/loopback/plugin.ts';
 import type { LoopbackConfig } from '../../plugins/loopback/config.ts';
 import type { Deps } from '../../plugins/loopback/deps.ts';
@@ -39,6 +40,7 @@ export function loRequest(command: Command, conf: Record<string, unknown> = {}, 
     cniPath: [],
     stdin: Buffer.from(JSON.stringify(raw)),
     environ: {},
+    obs: OFF,
     config: loopback.parseConfig(raw, { command, containerID: 'ctr1', netns, ifname: 'eth0', args: '', path: '', netnsOverride: '' }, command),
   };
 }

@@ -3,6 +3,7 @@
 // plugin's own config loader.
 import type { Command } from '../../lib/cni/env.ts';
 import type { Request } from '../../lib/cni/plugin.ts';
+import { OFF } from '../../lib/obs/observer.ts';
 import type { Backend } from '../../lib/firewall/backend.ts';
 import { loadConfig, type PortmapConfig } from '../../plugins/portmap/config.ts';
 import type { Deps } from '../../plugins/portmap/deps.ts';
@@ -39,6 +40,7 @@ export function fakes(opts: FakeOptions = {}): Fakes {
       if (err) throw err;
     };
     return {
+      backend: b,
       forward: (spec) => call(`forward ${spec.ip.address}`),
       check: (spec) => call(`check ${spec.ip.address}`),
       unforward: (t) => {
@@ -91,5 +93,5 @@ export function request(command: Command, conf: Record<string, unknown> = {}): R
     prevResult: PREV_RESULT,
     ...conf,
   };
-  return { command, containerID: 'c1', netns: '/x', ifname: 'eth0', args: '', cniPath: [], stdin: Buffer.from(''), environ: {}, config: loadConfig(raw, 'eth0') };
+  return { command, containerID: 'c1', netns: '/x', ifname: 'eth0', args: '', cniPath: [], stdin: Buffer.from(''), environ: {}, obs: OFF, config: loadConfig(raw, 'eth0') };
 }

@@ -12,6 +12,10 @@ export interface CommonConf {
   prevResult?: Record<string, unknown>;
   'cni.dev/valid-attachments'?: AttachmentRef[];
   'cni.dev/attachments'?: AttachmentRef[];
+  /** Observability (lib/obs/settings.ts reads them; here they are only validated). */
+  logFile?: string;
+  logLevel?: string;
+  metricsDir?: string;
 }
 
 /** The reference's types.NetConf, which bridge and portmap embed (host-local declares its own). */
@@ -60,8 +64,16 @@ export const ipamRefSchema = {
   required: ['type'],
 } as const;
 
+/** logFile, logLevel and metricsDir: every plugin accepts them (host-local in its `ipam` too). */
+export const observabilityProperties = {
+  logFile: { type: 'string', nullable: true },
+  logLevel: { type: 'string', nullable: true, enum: ['error', 'warn', 'info', 'debug', null] },
+  metricsDir: { type: 'string', nullable: true },
+} as const;
+
 /** The schema of CommonConf's fields, spread into each plugin's schema. */
 export const commonProperties = {
+  ...observabilityProperties,
   cniVersion: { type: 'string', default: '' },
   name: { type: 'string', default: '' },
   type: { type: 'string', default: '' },

@@ -2,10 +2,12 @@
 // only this interface; each implementation is loaded when a verb first uses it, so an iptables
 // host never loads the nftables code, nor the reverse.
 import type { Attachment } from '../../../lib/cni/attachment.ts';
-import type { Backends } from '../../../lib/firewall/backend.ts';
+import type { Backend, Backends } from '../../../lib/firewall/backend.ts';
 import type { ForwardSpec, Teardown } from './types.ts';
 
 export interface Forwarder {
+  /** Its backend's name, for the metrics' `backend` label. */
+  readonly backend: Backend;
   /** ADD for one container address: its rules made, or remade over what is there. */
   forward(spec: ForwardSpec): Promise<void>;
   /** CHECK for one container address: throws, naming what is missing. */

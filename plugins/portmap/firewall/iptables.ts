@@ -90,6 +90,7 @@ async function collectFamily(network: string, family: Family, keep: readonly Att
 }
 
 export const iptablesForwarder: Forwarder = {
+  backend: 'iptables',
   forward,
   check,
   unforward: (t) => eachFamily(t, (family) => unforwardFamily(t.attachment, family, entryRules(t, family, dnatChainName(t.attachment)))),

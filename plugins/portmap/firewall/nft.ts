@@ -149,6 +149,7 @@ async function check(spec: ForwardSpec): Promise<void> {
 }
 
 export const nftForwarder: Forwarder = {
+  backend: 'nftables',
   forward,
   check,
   unforward: async (t) => {

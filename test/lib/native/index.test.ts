@@ -1,11 +1,11 @@
 // The native addon: flock semantics through it, and the loader's refusal of .node files that
 // someone other than root could have replaced. Needs `make native`.
-import { chmodSync, chownSync, closeSync, copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addonDir, flock, loadAddon, loadAddonFile } from '../../../lib/native/index.ts';
+import { addonDir, exchange, flock, loadAddon, loadAddonFile } from '../../../lib/native/index.ts';
 
 const test = suite('native addon');
 const dir = mkdtempSync(join(tmpdir(), 'cnits-native-'));
@@ -83,6 +83,16 @@ function copyAddon(name: string): string {
   chmodSync(file, 0o644);
   return file;
 }
+
+test('exchange swaps two files atomically; a missing one is ENOENT', () => {
+  const a = join(dir, 'xa');
+  const b = join(dir, 'xb');
+  writeFileSync(a, 'new');
+  writeFileSync(b, 'old');
+  exchange(a, b);
+  assert.equal([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')], ['old', 'new']);
+  assert.throws(() => exchange(join(dir, 'absent'), b), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && e.syscall === 'renameat2');
+});
 
 test('loadAddonFile refuses a group- or world-writable file', () => {
   const file = copyAddon('gw');

@@ -1,0 +1,56 @@
+// W3C trace context (https://www.w3.org/TR/trace-context/) as libcni passes it to plugins:
+// TRACEPARENT names the caller's trace and span, TRACESTATE and BAGGAGE ride along unread. An
+// invalid TRACEPARENT is ignored (a new trace is started), never an error.
+
+export interface TraceContext {
+  readonly traceID: string;
+  /** This operation's own span. */
+  readonly spanID: string;
+  /** The caller's span, when TRACEPARENT named one. */
+  readonly parentSpanID?: string;
+  readonly flags: string;
+  /** TRACESTATE, kept only with a valid TRACEPARENT (the spec ties them together). */
+  readonly state?: string;
+}
+
+const HEX = /^[0-9a-f]+$/;
+const allZero = (s: string): boolean => /^0+$/.test(s);
+
+/** The parent named by a traceparent header, or undefined when it is malformed. A version
+ *  above 00 may append fields after the flags; version ff is forbidden. */
+export function parseTraceparent(text: string | undefined): { traceID: string; spanID: string; flags: string } | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.trim().split('-');
+  if (parts.length < 4) return undefined;
+  const [version, traceID, spanID, flags] = parts as [string, string, string, string];
+  if (version.length !== 2 || !HEX.test(version) || version === 'ff') return undefined;
+  if (version === '00' && parts.length !== 4) return undefined;
+  if (traceID.length !== 32 || !HEX.test(traceID) || allZero(traceID)) return undefined;
+  if (spanID.length !== 16 || !HEX.test(spanID) || allZero(spanID)) return undefined;
+  if (flags.length !== 2 || !HEX.test(flags)) return undefined;
+  return { traceID, spanID, flags };
+}
+
+/** `n` random bytes as hex. Math.random is enough: IDs must be unique, not secret, and
+ *  node:crypto would cost every logging invocation its load. */
+export function randomHex(bytes: number): string {
+  let out = '';
+  while (out.length < bytes * 2) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  const id = out.slice(0, bytes * 2);
+  return allZero(id) ? randomHex(bytes) : id;
+}
+
+/** This operation's context: a child span of TRACEPARENT's, or the root of a new trace. */
+export function startSpan(env: Readonly<Record<string, string | undefined>>): TraceContext {
+  const parent = parseTraceparent(env.TRACEPARENT);
+  const spanID = randomHex(8);
+  if (!parent) return { traceID: randomHex(16), spanID, flags: '00' };
+  const state = env.TRACESTATE;
+  return { traceID: parent.traceID, spanID, parentSpanID: parent.spanID, flags: parent.flags, ...(state !== undefined && { state }) };
+}
+
+/** The environment a delegated plugin gets so that its spans are children of ours. BAGGAGE
+ *  passes through untouched with the rest of the environment. */
+export function childEnv(ctx: TraceContext): Record<string, string> {
+  return { TRACEPARENT: `00-${ctx.traceID}-${ctx.spanID}-${ctx.flags}`, ...(ctx.state !== undefined && { TRACESTATE: ctx.state }) };
+}

@@ -13,6 +13,13 @@ const run =
     process.exitCode = await (await load())(opts);
   };
 
+/** The node's CNI state that gc, status and doctor read: conf dir, libcni's cache, the plugins. */
+const nodeStateOptions = (command: Command, binDirUse: string): Command =>
+  command
+    .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
+    .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
+    .option('--bin-dir <dir>', `the CNI bin dir (${binDirUse})`, '/opt/cni/bin');
+
 /** The suite, the runtime it runs on and the spec versions its plugins speak. */
 export function versionText(): string {
   const bunVersion = (globalThis as { Bun?: { version: string } }).Bun?.version;
@@ -52,33 +59,31 @@ export function adminProgram(): Command {
     .requiredOption('--bin-dir <dir>', 'the CNI bin dir')
     .requiredOption('--conf-dir <dir>', 'the CNI conf dir')
     .action(run(async () => (await import('./install.ts')).uninstall));
-  program
-    .command('gc')
-    .description("release the CNI state of pod sandboxes that the runtime no longer has (what containerd's CRI never does)")
-    .requiredOption('--cri-endpoint <url>', 'the CRI socket, e.g. unix:///run/containerd/containerd.sock')
-    .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
-    .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
-    .option('--bin-dir <dir>', 'the CNI bin dir', '/opt/cni/bin')
+  nodeStateOptions(
+    program
+      .command('gc')
+      .description("release the CNI state of pod sandboxes that the runtime no longer has (what containerd's CRI never does)")
+      .requiredOption('--cri-endpoint <url>', 'the CRI socket, e.g. unix:///run/containerd/containerd.sock'),
+    'for the releasing DELs and GC',
+  )
     .option('--interval <duration>', 'run again after each interval (e.g. 5m) until SIGTERM')
     .option('--network <name>', "only this network of the conf dir (repeatable; default all): leave out networks another runtime (e.g. podman's CNI backend) shares the cache dir with", collect, [])
     .option('--grace <duration>', 'never touch an attachment whose cache entry is younger than this', '5m')
     .option('--cri-timeout <duration>', 'the deadline of each CRI call', '30s')
     .option('--host-root <dir>', "the host's / mounted here: chroot into it first, so every path and the plugins' PATH are the host's")
     .action(run(async () => (await import('./gc.ts')).gc));
-  program
-    .command('status')
-    .description("the networks of the conf dir: their plugins' STATUS, address pool use, attachments and firewall backend")
-    .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
-    .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
-    .option('--bin-dir <dir>', 'the CNI bin dir (for STATUS)', '/opt/cni/bin')
+  nodeStateOptions(
+    program.command('status').description("the networks of the conf dir: their plugins' STATUS, address pool use, attachments and firewall backend"),
+    'for STATUS',
+  )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['human', 'json']).default('human'))
     .action(run(async () => (await import('./status.ts')).status));
-  program
-    .command('doctor')
-    .description('cross-check reservations, cache entries, veths and firewall rules; report (and with --fix repair) what has no counterpart')
-    .option('--conf-dir <dir>', 'the CNI conf dir', '/etc/cni/net.d')
-    .option('--cache-dir <dir>', "libcni's cache dir", '/var/lib/cni')
-    .option('--bin-dir <dir>', 'the CNI bin dir (for the repairing DELs)', '/opt/cni/bin')
+  nodeStateOptions(
+    program
+      .command('doctor')
+      .description('cross-check reservations, cache entries, veths and firewall rules; report (and with --fix repair) what has no counterpart'),
+    'for the repairing DELs and GC',
+  )
     .option('--fix', "repair through the plugins' own DEL and GC, then check again")
     .action(run(async () => (await import('./doctor.ts')).doctor));
   return program;

@@ -175,12 +175,17 @@ e2e: all
 	$(BUN) e2e/run.ts
 	$(BUN) e2e/run.ts --image --only containerd
 
+# Each file and link is written beside its target and renamed over it, so that a runtime exec'ing a plugin
+# meanwhile sees the old file or the new one, never a partial one, and the page cache is dropped
+# before the rename: dd opens its file for writing, which makes an exec of it fail (ETXTBSY).
 install: all
 	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts
-	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts
-	$(call drop_cache,$(DESTDIR)$(CNI_BIN_DIR)/cni-ts)
-	install -m 0644 $(NATIVE_DIR)/native.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/
-	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
+	install -m 0755 $(EXE) $(DESTDIR)$(CNI_BIN_DIR)/cni-ts.new
+	$(call drop_cache,$(DESTDIR)$(CNI_BIN_DIR)/cni-ts.new)
+	mv -f $(DESTDIR)$(CNI_BIN_DIR)/cni-ts.new $(DESTDIR)$(CNI_BIN_DIR)/cni-ts
+	install -m 0644 $(NATIVE_DIR)/native.node $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/native.node.new
+	mv -f $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/native.node.new $(DESTDIR)$(CNI_BIN_DIR)/.cni-ts/native.node
+	@for p in $$(cat dist/plugins.txt); do ln -sfn cni-ts $(DESTDIR)$(CNI_BIN_DIR)/$$p.new && mv -Tf $(DESTDIR)$(CNI_BIN_DIR)/$$p.new $(DESTDIR)$(CNI_BIN_DIR)/$$p; done
 
 # The OCI image (an oci-archive): the executable, its native directory and the shared libraries
 # they load, nothing else; built offline with podman (deploy/image/build). Load it with

@@ -7,16 +7,16 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../helpers/skip.ts';
 import { BIN_DIR, REFERENCE_DIR } from '../../helpers/exec.ts';
 import { cleanup, jsonIn, makeNetns, tempDir } from '../../helpers/netns.ts';
 
 test.after(cleanup);
 
 const GO_PLUGINS = ['bridge', 'host-local', 'portmap', 'loopback'];
-const haveGo = GO_PLUGINS.every((p) => existsSync(join(REFERENCE_DIR, p)));
+const noGo = GO_PLUGINS.every((p) => existsSync(join(REFERENCE_DIR, p))) ? undefined : `Debian's Go plugins are not in ${REFERENCE_DIR} (package containernetworking-plugins)`;
 
-test('a pod attached by the Go plugins is released completely by ours after install --force', () => {
-  if (!haveGo) return console.log(`  skipped: Debian's Go plugins are not in ${REFERENCE_DIR} (package containernetworking-plugins)`);
+testUnless(test, noGo, 'a pod attached by the Go plugins is released completely by ours after install --force', () => {
   const root = tempDir('upgrade');
   const bin = join(root, 'opt/cni/bin');
   const conf = join(root, 'etc/cni/net.d');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../helpers/skip.ts';
 import { containerUlimits } from '../../../e2e/lib/host.ts';
 import { BIN_DIR, ROOT } from '../../helpers/exec.ts';
 
@@ -27,7 +28,7 @@ const OURS: Readonly<Record<string, string>> = {
   'usr/local/bin/.cni-ts/native.node': join(BIN_DIR, '.cni-ts/native.node'),
 };
 
-const havePodman = spawnSync('podman', ['--version']).status === 0;
+const noPodman = spawnSync('podman', ['--version']).status === 0 ? undefined : 'podman is not installed (Debian package podman)';
 const work = mkdtempSync(join(tmpdir(), 'cnits-image-'));
 const store = ['--root', join(work, 'storage'), '--runroot', join(work, 'run'), '--storage-driver', 'vfs', '--events-backend', 'none'];
 
@@ -42,12 +43,11 @@ const sha256 = (file: string): string => createHash('sha256').update(readFileSyn
 const blob = (digest: string): string => join(work, 'oci/blobs', digest.replace(':', '/'));
 
 test.after(() => {
-  if (havePodman) spawnSync('podman', [...store, 'rmi', '-a', '-f']);
+  if (!noPodman) spawnSync('podman', [...store, 'rmi', '-a', '-f']);
   rmSync(work, { recursive: true, force: true });
 });
 
-test('make image: an oci-archive named as the Makefile says, one layer of exactly our files and their libraries', () => {
-  if (!havePodman) return console.log('  skipped: podman is not installed (Debian package podman)');
+testUnless(test, noPodman, 'make image: an oci-archive named as the Makefile says, one layer of exactly our files and their libraries', () => {
   run('make', ['-s', 'image'], { cwd: ROOT });
   const ref = run('make', ['-s', '--no-print-directory', 'image-ref'], { cwd: ROOT }).trim();
   mkdirSync(join(work, 'oci'));
@@ -79,8 +79,7 @@ test('make image: an oci-archive named as the Makefile says, one layer of exactl
   for (const [path, source] of Object.entries(OURS)) assert.is(sha256(join(work, 'rootfs', path)), sha256(source), path);
 });
 
-test('the loaded image runs the admin command: --version, install --help', () => {
-  if (!havePodman) return console.log('  skipped: podman is not installed (Debian package podman)');
+testUnless(test, noPodman, 'the loaded image runs the admin command: --version, install --help', () => {
   const ref = run('make', ['-s', '--no-print-directory', 'image-ref'], { cwd: ROOT }).trim();
   podman('load', '-q', '-i', ARCHIVE);
   // This machine's bounding set lacks CAP_SYS_RESOURCE: limits above our own cannot be set.

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../helpers/skip.ts';
 import { BIN_DIR, REFERENCE_DIR, type Outcome } from '../../helpers/exec.ts';
 import { cleanup, deleteNetns, execPluginIn, inNetns, jsonIn, makeNetns, tempDir, tryInNetns, type Netns } from '../../helpers/netns.ts';
 
@@ -492,10 +493,9 @@ l3.run();
 // ---------------------------------------------------------------------------------------------
 const interop = suite('bridge interop with the reference (Debian 1.1.1)');
 interop.after.each(cleanup);
-const haveReference = existsSync(`${REFERENCE_DIR}/bridge`);
+const noReference = existsSync(`${REFERENCE_DIR}/bridge`) ? undefined : `no reference plugins in ${REFERENCE_DIR} (Debian package containernetworking-plugins)`;
 
-interop('a container added by the Go bridge is removed by our DEL: link, IP file, masquerade rules', () => {
-  if (!haveReference) return console.log('  skipped: no reference plugins');
+testUnless(interop, noReference, 'a container added by the Go bridge is removed by our DEL: link, IP file, masquerade rules', () => {
   const w = world();
   const ctr = makeNetns('brc');
   const c = conf(w, { isGateway: true, ipMasq: true });
@@ -508,8 +508,7 @@ interop('a container added by the Go bridge is removed by our DEL: link, IP file
   assert.not.match(natSave(w.host), 'CNI-');
 });
 
-interop('a container added by our bridge is removed by the Go DEL', () => {
-  if (!haveReference) return console.log('  skipped: no reference plugins');
+testUnless(interop, noReference, 'a container added by our bridge is removed by the Go DEL', () => {
   const w = world();
   const ctr = makeNetns('brc');
   const c = conf(w, { isGateway: true, ipMasq: true, ipMasqBackend: 'iptables' });

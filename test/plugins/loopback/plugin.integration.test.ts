@@ -6,12 +6,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../helpers/skip.ts';
 import { BIN_DIR, errorOf, execPlugin, REFERENCE_DIR, type Outcome } from '../../helpers/exec.ts';
 import { cleanup, inNetns, jsonIn, makeNetns, type Netns } from '../../helpers/netns.ts';
 
 const OURS = resolve(BIN_DIR, 'loopback');
 const GO = resolve(REFERENCE_DIR, 'loopback');
 const ready = existsSync(OURS) && existsSync(GO);
+const missing = ready ? undefined : `${OURS} (make all) or ${GO} (Debian package containernetworking-plugins) missing`;
 
 const t = suite('loopback');
 t.after.each(() => cleanup());
@@ -47,8 +49,7 @@ function both<T>(tag: string, steps: (bin: string, ns: Netns) => T): [T, T] {
   return [steps(OURS, freshNetns(`${tag}o`)), steps(GO, freshNetns(`${tag}g`))];
 }
 
-t('ADD 1.0.0: the same result and the same lo (up, 127.0.0.1/8 and ::1/128) as the reference', () => {
-  if (!ready) return;
+testUnless(t, missing, 'ADD 1.0.0: the same result and the same lo (up, 127.0.0.1/8 and ::1/128) as the reference', () => {
   const [ours, go] = both('add', (bin, ns) => {
     const r = ok(call(bin, 'ADD', ns.path, conf('1.0.0')))!;
     const res: Record<string, unknown> = { ...r, interfaces: masked(r.interfaces) };
@@ -61,8 +62,7 @@ t('ADD 1.0.0: the same result and the same lo (up, 127.0.0.1/8 and ::1/128) as t
   assert.equal(ours.lo, { flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN', addrs: ['127.0.0.1/8 host', '::1/128 host'] });
 });
 
-t('ADD below 1.0.0: the same addresses, in each version\'s own layout (the reference labels a 1.0.0 layout with the old version)', () => {
-  if (!ready) return;
+testUnless(t, missing, 'ADD below 1.0.0: the same addresses, in each version\'s own layout (the reference labels a 1.0.0 layout with the old version)', () => {
   for (const v of ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0']) {
     const [ours, go] = both('old', (bin, ns) => ok(call(bin, 'ADD', ns.path, conf(v)))!);
     assert.is(ours.cniVersion, v);
@@ -79,8 +79,7 @@ t('ADD below 1.0.0: the same addresses, in each version\'s own layout (the refer
   }
 });
 
-t('ADD with a prevResult passes it on as the reference does, in 0.2.0, 0.3.1 and 1.0.0', () => {
-  if (!ready) return;
+testUnless(t, missing, 'ADD with a prevResult passes it on as the reference does, in 0.2.0, 0.3.1 and 1.0.0', () => {
   const prev: Record<string, object> = {
     '0.2.0': { cniVersion: '0.2.0', ip4: { ip: '10.0.0.2/24', gateway: '10.0.0.1' }, dns: { nameservers: ['10.0.0.1'] } },
     '0.3.1': { cniVersion: '0.3.1', interfaces: [{ name: 'eth0', sandbox: '/x' }], ips: [{ version: '4', interface: 0, address: '10.0.0.2/24', gateway: '10.0.0.1' }], dns: {} },
@@ -93,8 +92,7 @@ t('ADD with a prevResult passes it on as the reference does, in 0.2.0, 0.3.1 and
   }
 });
 
-t('DEL brings lo down as the reference does; CHECK passes after ADD and fails (same message) after DEL', () => {
-  if (!ready) return;
+testUnless(t, missing, 'DEL brings lo down as the reference does; CHECK passes after ADD and fails (same message) after DEL', () => {
   const [ours, go] = both('del', (bin, ns) => {
     const r = ok(call(bin, 'ADD', ns.path, conf('1.0.0')));
     ok(call(bin, 'CHECK', ns.path, conf('1.0.0', { prevResult: r })));
@@ -109,8 +107,7 @@ t('DEL brings lo down as the reference does; CHECK passes after ADD and fails (s
   assert.equal(go.e, { code: 999, msg: 'loopback interface is down' });
 });
 
-t('DEL with an empty CNI_NETNS or a namespace gone succeeds, as the reference; ADD there fails', () => {
-  if (!ready) return;
+testUnless(t, missing, 'DEL with an empty CNI_NETNS or a namespace gone succeeds, as the reference; ADD there fails', () => {
   for (const bin of [OURS, GO]) {
     ok(call(bin, 'DEL', '', conf('1.0.0')));
     ok(call(bin, 'DEL', '/run/netns/cnits-lo-gone', conf('1.0.0')));
@@ -118,8 +115,7 @@ t('DEL with an empty CNI_NETNS or a namespace gone succeeds, as the reference; A
   }
 });
 
-t('ADD refuses a non-loopback address on lo with the reference message; ours leaves lo down as it found it', () => {
-  if (!ready) return;
+testUnless(t, missing, 'ADD refuses a non-loopback address on lo with the reference message; ours leaves lo down as it found it', () => {
   const [ours, go] = both('foreign', (bin, ns) => {
     inNetns(ns, 'ip', 'addr', 'add', '192.0.2.7/32', 'dev', 'lo');
     return { e: errorOf(call(bin, 'ADD', ns.path, conf('1.0.0'))), up: (lo(ns) as { flags: string[] }).flags.includes('UP') };
@@ -131,7 +127,6 @@ t('ADD refuses a non-loopback address on lo with the reference message; ours lea
 });
 
 t('CHECK of ours: an address ADD reported that is gone is code 102', () => {
-  if (!existsSync(OURS)) return;
   const ns = freshNetns('chk');
   const r = ok(call(OURS, 'ADD', ns.path, conf('1.0.0')));
   inNetns(ns, 'ip', 'addr', 'del', '::1/128', 'dev', 'lo');

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../helpers/skip.ts';
 import { BIN_DIR, errorOf, type Outcome } from '../../helpers/exec.ts';
 import { cleanup, execPluginIn, inNetns, makeNetns, tempDir, type Netns } from '../../helpers/netns.ts';
 import { makeWorld, request, startServer, type World } from '../../helpers/portmap-net.ts';
@@ -12,6 +13,7 @@ import { dnatChainName } from '../../../plugins/portmap/firewall/iptables-plan.t
 // PORTMAP_CHAIN_BRIDGE_DIR runs the chain after another bridge + host-local (e.g. /usr/lib/cni) to tell portmap failures from bridge ones.
 const BRIDGE_DIR = process.env.PORTMAP_CHAIN_BRIDGE_DIR ?? BIN_DIR;
 const ready = ['bridge', 'host-local'].every((p) => existsSync(resolve(BRIDGE_DIR, p))) && existsSync(resolve(BIN_DIR, 'portmap'));
+const missing = ready ? undefined : `bridge and host-local in ${BRIDGE_DIR}, or portmap in ${BIN_DIR}, missing (make all)`;
 
 interface Pod {
   readonly id: string;
@@ -67,8 +69,7 @@ for (const backend of ['iptables', 'nftables']) {
   });
   t.after.each(() => cleanup());
 
-  t(`[${backend}] 43, 45, 51: TCP to a host address, to localhost, hairpin and direct; CHECK; DEL in reverse`, async () => {
-    if (!ready) return;
+  testUnless(t, missing, `[${backend}] 43, 45, 51: TCP to a host address, to localhost, hairpin and direct; CHECK; DEL in reverse`, async () => {
     const c = chainFor(w, dataDir, backend);
     const pod: Pod = { id: 'pod-a', ns: makeNetns('pmchc') };
     assert.is(errorOf(c.addNoPrev(pod)).msg, 'must be called as chained plugin');
@@ -96,8 +97,7 @@ for (const backend of ['iptables', 'nftables']) {
     }
   });
 
-  t(`[${backend}] 46: UDP; after DEL of A and ADD of B on the same host port, B gets the packets at once`, async () => {
-    if (!ready) return;
+  testUnless(t, missing, `[${backend}] 46: UDP; after DEL of A and ADD of B on the same host port, B gets the packets at once`, async () => {
     const c = chainFor(w, dataDir, backend);
     const a: Pod = { id: 'pod-a', ns: makeNetns('pmchc') };
     const b: Pod = { id: 'pod-b', ns: makeNetns('pmchc') };

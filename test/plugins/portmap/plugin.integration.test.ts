@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless } from '../../helpers/skip.ts';
 import { spawnSync } from 'node:child_process';
 import { BIN_DIR, cniEnv, errorOf, type Outcome } from '../../helpers/exec.ts';
 import { cleanup, execPluginIn, inNetns, tryInNetns } from '../../helpers/netns.ts';
@@ -13,6 +14,7 @@ import { dnatChainName } from '../../../plugins/portmap/firewall/iptables-plan.t
 
 const BIN = resolve(BIN_DIR, 'portmap');
 const built = existsSync(BIN);
+const missing = built ? undefined : `${BIN} is not built (make all)`;
 
 interface Mapping {
   hostPort: number;
@@ -55,8 +57,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
   });
   t.after.each(() => cleanup());
 
-  t(`[${backend}] 43: ADD needs a prevResult; no mappings passes it through and touches nothing`, () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] 43: ADD needs a prevResult; no mappings passes it through and touches nothing`, () => {
     const c = w.addContainer();
     assert.is(errorOf(run(w, 'ADD', 'c1', undefined, conf(undefined, [{ hostPort: 1, containerPort: 1, protocol: 'tcp' }], extra))).msg, 'must be called as chained plugin');
     const out = ok(run(w, 'ADD', 'c1', c, conf(c, [], extra)));
@@ -67,8 +68,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     ok(run(w, 'CHECK', 'c1', c, conf(c, undefined, extra)));
   });
 
-  t(`[${backend}] 45-47: TCP, localhost, hairpin, direct, hostIP, v6 and UDP reach the container`, async () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] 45-47: TCP, localhost, hairpin, direct, hostIP, v6 and UDP reach the container`, async () => {
     const a = w.addContainer();
     const servers = [await startServer(a.ns, 'tcp', 80, 'A'), await startServer(a.ns, 'udp', 53, 'A')];
     try {
@@ -101,8 +101,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     }
   });
 
-  t(`[${backend}] 46: UDP conntrack entries of the host port are flushed on DEL and on ADD (#1190)`, async () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] 46: UDP conntrack entries of the host port are flushed on DEL and on ADD (#1190)`, async () => {
     const a = w.addContainer();
     const b = w.addContainer();
     const servers = [await startServer(a.ns, 'udp', 53, 'A'), await startServer(b.ns, 'udp', 53, 'B')];
@@ -125,8 +124,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     }
   });
 
-  t(`[${backend}] 48: snat false forwards without masquerade; masqAll masquerades every source`, async () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] 48: snat false forwards without masquerade; masqAll masquerades every source`, async () => {
     const a = w.addContainer();
     const server = await startServer(a.ns, 'tcp', 80, 'A');
     const [h1] = w.hostAddrs;
@@ -148,8 +146,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     }
   });
 
-  t(`[${backend}] 51: CHECK passes after ADD, fails when a rule is removed, needs a prevResult`, () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] 51: CHECK passes after ADD, fails when a rule is removed, needs a prevResult`, () => {
     const a = w.addContainer();
     const maps = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }];
     ok(run(w, 'ADD', 'a', a, conf(a, maps, extra)));
@@ -167,8 +164,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     ok(run(w, 'DEL', 'a', a, conf(a, maps, extra)));
   });
 
-  t(`[${backend}] GC removes this network's attachments that are not valid, and nothing else`, () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] GC removes this network's attachments that are not valid, and nothing else`, () => {
     const a = w.addContainer();
     const maps = (p: number): Mapping[] => [{ hostPort: p, containerPort: 80, protocol: 'tcp' }];
     ok(run(w, 'ADD', 'c1', a, conf(a, maps(8081), extra)));
@@ -190,8 +186,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     }
   });
 
-  t(`[${backend}] STATUS: success here, code 50 when the backend's tools cannot run`, () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] STATUS: success here, code 50 when the backend's tools cannot run`, () => {
     const s = { cniVersion: '1.1.0', name: 'pmnet', type: 'portmap', ...extra };
     ok(run(w, 'STATUS', '', undefined, s));
     // The plugin alone runs with a PATH where neither iptables nor nft can be found.
@@ -204,8 +199,7 @@ for (const backend of ['iptables', 'nftables'] as const) {
     assert.is(e.code, 50);
   });
 
-  t(`[${backend}] a failed ADD leaves route_localnet and the rules as they were; a condition the tool would refuse fails up front`, () => {
-    if (!built) return;
+  testUnless(t, missing, `[${backend}] a failed ADD leaves route_localnet and the rules as they were; a condition the tool would refuse fails up front`, () => {
     const a = w.addContainer();
     const maps = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }];
     const localnet = (): string => inNetns(w.host, 'sysctl', '-n', `net.ipv4.conf.${a.hostLink}.route_localnet`).trim();
@@ -239,8 +233,7 @@ t.before.each(() => {
 });
 t.after.each(() => cleanup());
 
-t('44/48/49: the iptables layout, exactly as the reference writes it', () => {
-  if (!built) return;
+testUnless(t, missing, '44/48/49: the iptables layout, exactly as the reference writes it', () => {
   const a = w.addContainer();
   const ports = Array.from({ length: 16 }, (_, i) => ({ hostPort: 9000 + i, containerPort: 80, protocol: 'tcp' }));
   ok(run(w, 'ADD', 'a', a, conf(a, [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, ...ports], { markMasqBit: 5 })));
@@ -275,8 +268,7 @@ t('44/48/49: the iptables layout, exactly as the reference writes it', () => {
   assert.match(errorOf(run(w, 'ADD', 'a', a, conf(a, [{ hostPort: 0, containerPort: 80, protocol: 'tcp' }]))).msg, /Invalid host port number: 0/);
 });
 
-t('50: nftables keeps the reference skeleton; a DEL leaves only it', () => {
-  if (!built) return;
+testUnless(t, missing, '50: nftables keeps the reference skeleton; a DEL leaves only it', () => {
   const a = w.addContainer();
   const maps = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }];
   ok(run(w, 'ADD', 'a', a, conf(a, maps, { backend: 'nftables' })));
@@ -293,8 +285,7 @@ t('50: nftables keeps the reference skeleton; a DEL leaves only it', () => {
   assert.match(errorOf(run(w, 'ADD', 'a', a, conf(a, maps, { backend: 'iptables', conditionsV4: ['iifname', 'x'] }))).msg, /nftables-specific options \[conditionsV4\]/);
 });
 
-t('nftables: per-network identity and conditions; the last ADD of a port wins and a stale DEL keeps it', async () => {
-  if (!built) return;
+testUnless(t, missing, 'nftables: per-network identity and conditions; the last ADD of a port wins and a stale DEL keeps it', async () => {
   const a = w.addContainer();
   const b = w.addContainer();
   const servers = [await startServer(a.ns, 'tcp', 80, 'A'), await startServer(b.ns, 'tcp', 80, 'B')];
@@ -323,8 +314,7 @@ t('nftables: per-network identity and conditions; the last ADD of a port wins an
 });
 
 const REF = '/usr/lib/cni/portmap';
-t('interop: Debian Go portmap and ours remove each other\'s mappings (iptables)', async () => {
-  if (!built || !existsSync(REF)) return;
+testUnless(t, missing ?? (existsSync(REF) ? undefined : `${REF} missing (Debian package containernetworking-plugins)`), 'interop: Debian Go portmap and ours remove each other\'s mappings (iptables)', async () => {
   const a = w.addContainer();
   const server = await startServer(a.ns, 'tcp', 80, 'A');
   const [h1] = w.hostAddrs;

@@ -44,6 +44,10 @@ export const rangeContains = (r: Range, ip: IPAddr): boolean => inBounds(r, ip);
 /** "start-end", as the reference prints a range in its messages. */
 export const rangeString = (r: Range): string => `${formatIP(r.start)}-${formatIP(r.end)}`;
 
+/** Addresses an ADD can hand out from the range: start to end, less the gateway when it is inside
+ *  (the allocator skips it). */
+export const rangeCapacity = (r: Range): bigint => r.end.value - r.start.value + 1n - (rangeContains(r, r.gateway) ? 1n : 0n);
+
 /** Go's Range.Overlaps: compares the start-end spans, not the subnets. */
 export function rangesOverlap(a: Range, b: Range): boolean {
   if (a.start.family !== b.start.family) return false;

@@ -2,10 +2,8 @@
 // addresses it can hand out (start to end, the gateway excluded, as the iterator skips it).
 import type { RangeUsage } from '../../lib/obs/observer.ts';
 import { parseIP } from '../../lib/ip/index.ts';
-import { rangeContains, rangeString, type Range } from './range.ts';
+import { rangeCapacity, rangeContains, rangeString } from './range.ts';
 import type { RangeSet } from './rangeset.ts';
-
-const capacity = (r: Range): number => Number(r.end.value - r.start.value + 1n) - (rangeContains(r, r.gateway) ? 1 : 0);
 
 /** Every range of every set, with how many of `taken` (reservation file names) fall in it. */
 export function rangeUsage(sets: readonly RangeSet[], taken: Iterable<string>): RangeUsage[] {
@@ -17,5 +15,5 @@ export function rangeUsage(sets: readonly RangeSet[], taken: Iterable<string>): 
     const i = ranges.findIndex((r) => rangeContains(r, ip));
     if (i >= 0) allocated[i]! += 1;
   }
-  return ranges.map((r, i) => ({ range: rangeString(r), allocated: allocated[i]!, capacity: capacity(r) }));
+  return ranges.map((r, i) => ({ range: rangeString(r), allocated: allocated[i]!, capacity: Number(rangeCapacity(r)) }));
 }

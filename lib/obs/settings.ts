@@ -19,7 +19,7 @@ export interface Settings {
   readonly metricsDir?: string;
 }
 
-interface Partial {
+interface Keys {
   logFile?: string;
   logLevel?: Level;
   metricsDir?: string;
@@ -28,8 +28,8 @@ interface Partial {
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const level = (v: unknown): Level | undefined => (LEVELS as readonly unknown[]).includes(v) ? (v as Level) : undefined;
 
-function keysOf(obj: unknown): Partial {
-  const out: Partial = {};
+function keysOf(obj: unknown): Keys {
+  const out: Keys = {};
   const logFile = text(goField(obj, 'logFile'));
   const logLevel = level(goField(obj, 'logLevel'));
   const metricsDir = text(goField(obj, 'metricsDir'));
@@ -39,11 +39,11 @@ function keysOf(obj: unknown): Partial {
   return out;
 }
 
-const nodeCache = new Map<string, Partial>();
+const nodeCache = new Map<string, Keys>();
 
 /** The node-wide file's keys; a missing or unreadable file is no defaults. Read once a process
  *  (a bridge runs host-local in-process). */
-export function nodeDefaults(env: Readonly<Record<string, string | undefined>>): Partial {
+export function nodeDefaults(env: Readonly<Record<string, string | undefined>>): Keys {
   const path = env[NODE_CONFIG_ENV] || NODE_CONFIG;
   let found = nodeCache.get(path);
   if (found === undefined) {

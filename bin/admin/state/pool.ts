@@ -2,7 +2,7 @@
 // own store (under its lock, creating nothing: a network without a directory has none).
 import { diskDeps, withStore } from '../../../ipam/host-local/deps.ts';
 import type { HostLocalConfig } from '../../../ipam/host-local/config.ts';
-import { rangeContains, rangeString, type Range } from '../../../ipam/host-local/range.ts';
+import { rangeCapacity, rangeContains, rangeString } from '../../../ipam/host-local/range.ts';
 import type { Reservation } from '../../../ipam/host-local/store/types.ts';
 import { formatPrefix, parseIP } from '../../../lib/ip/index.ts';
 
@@ -15,9 +15,6 @@ export interface RangeUse {
   readonly capacity: bigint;
 }
 
-/** Addresses an ADD can hand out from the range: start to end, less the gateway when it is inside. */
-export const capacityOf = (r: Range): bigint => r.end.value - r.start.value + 1n - (rangeContains(r, r.gateway) ? 1n : 0n);
-
 export function rangeUse(conf: HostLocalConfig, reservations: readonly Reservation[]): RangeUse[] {
   const ips = reservations.flatMap((r) => parseIP(r.ip) ?? []);
   return conf.rangeSets.flatMap((set, i) =>
@@ -26,7 +23,7 @@ export function rangeUse(conf: HostLocalConfig, reservations: readonly Reservati
       subnet: formatPrefix(r.subnet),
       range: rangeString(r),
       allocated: ips.filter((ip) => rangeContains(r, ip)).length,
-      capacity: capacityOf(r),
+      capacity: rangeCapacity(r),
     })),
   );
 }

@@ -23,6 +23,14 @@ export function chainName(name: string, id: string, prefix = ''): string {
 /** The reference's FormatComment: name: "<net>" id: "<id>", with Go's %q quoting. */
 export const chainComment = (name: string, id: string): string => `name: ${JSON.stringify(name)} id: ${JSON.stringify(id)}`;
 
+const CHAIN_COMMENT = /^(dnat )?name: "(.*)" id: "(.*)"$/;
+
+/** Who a chainComment names, also behind portmap's "dnat " prefix; undefined for any other text. */
+export function parseChainComment(text: string): { network: string; containerID: string; dnat: boolean } | undefined {
+  const m = CHAIN_COMMENT.exec(text);
+  return m ? { network: m[2]!, containerID: m[3]!, dnat: m[1] !== undefined } : undefined;
+}
+
 /** First 16 hex characters of SHA-512: the nftables comment hashes. */
 export const hash16 = (text: string): string => sha512Hex(text).slice(0, 16);
 
@@ -39,4 +47,12 @@ const unquote = (s: string): string => s.replaceAll('"', '');
 export function attachmentComment(a: Attachment): string {
   const c = `${attachmentHash(a)}, net: ${unquote(a.network)}, if: ${unquote(a.ifname)}, id: ${unquote(a.containerID)}`;
   return c.length > NFT_COMMENT_MAX ? c.slice(0, NFT_COMMENT_MAX) : c;
+}
+
+const ATTACHMENT_COMMENT = /^[0-9a-f]{16}-[0-9a-f]{16}, net: (.*), if: (.*), id: (.*)$/;
+
+/** Who an attachmentComment names (as written: quotes dropped, maybe cut short); undefined for any other text. */
+export function parseAttachmentComment(text: string): Attachment | undefined {
+  const m = ATTACHMENT_COMMENT.exec(text);
+  return m ? { network: m[1]!, ifname: m[2]!, containerID: m[3]! } : undefined;
 }

@@ -4,6 +4,7 @@
 // nftables chains and rules commented `<hash>, net: <net>, if: <ifname>, id: <id>`.
 import { spawnSync } from 'node:child_process';
 import { ruleTokens } from '../../../lib/firewall/iptables-text.ts';
+import { parseAttachmentComment, parseChainComment } from '../../../lib/firewall/names.ts';
 
 export interface FirewallObject {
   readonly backend: 'iptables' | 'nftables';
@@ -20,8 +21,6 @@ const output = (cmd: string, args: readonly string[]): string | undefined => {
   return r.status === 0 ? r.stdout : undefined;
 };
 
-const IPT_COMMENT = /^(dnat )?name: "(.*)" id: "(.*)"$/;
-
 /** The commented jumps of an iptables-save listing: each names the attachment's own chain. */
 export function iptablesObjects(save: string, tool: string): FirewallObject[] {
   return save.split('\n').flatMap((line) => {
@@ -29,13 +28,11 @@ export function iptablesObjects(save: string, tool: string): FirewallObject[] {
     const t = ruleTokens(line);
     const comment = t[t.indexOf('--comment') + 1];
     const target = t[t.indexOf('-j') + 1];
-    const m = t.includes('--comment') && comment ? IPT_COMMENT.exec(comment) : null;
+    const m = t.includes('--comment') && comment ? parseChainComment(comment) : undefined;
     if (!m || !target?.startsWith('CNI-')) return [];
-    return [{ backend: 'iptables', what: `${tool} nat chain ${target} (${m[1] ? 'port mapping' : 'masquerade'})`, network: m[2]!, containerID: m[3]! }];
+    return [{ backend: 'iptables', what: `${tool} nat chain ${target} (${m.dnat ? 'port mapping' : 'masquerade'})`, network: m.network, containerID: m.containerID }];
   });
 }
-
-const NFT_COMMENT = /"[0-9a-f]{16}-[0-9a-f]{16}, net: (.*), if: (.*), id: (.*)"/;
 
 /**
  * The commented chains and rules of `nft -a list ruleset`. Its text, not `nft -j`: the JSON
@@ -50,11 +47,12 @@ export function nftObjects(listing: string): FirewallObject[] {
     const c = /^\tchain (\S+) \{/.exec(line);
     if (c) chain = c[1]!;
     if (line === '\t}') chain = undefined;
-    const m = chain === undefined ? null : NFT_COMMENT.exec(line);
+    const quoted = chain === undefined ? undefined : /"(.*)"/.exec(line)?.[1];
+    const m = quoted === undefined ? undefined : parseAttachmentComment(quoted);
     if (!m) return [];
     const handle = /# handle (\d+)$/.exec(line)?.[1];
     const what = line.startsWith('\t\tcomment ') ? `nft ${table} chain ${chain}` : `nft ${table} ${chain} rule${handle ? ` handle ${handle}` : ''}`;
-    return [{ backend: 'nftables', what, network: m[1]!, ifname: m[2]!, containerID: m[3]! }];
+    return [{ backend: 'nftables', what, network: m.network, ifname: m.ifname, containerID: m.containerID }];
   });
 }
 

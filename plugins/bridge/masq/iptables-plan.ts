@@ -3,7 +3,7 @@
 // iptables-restore script against what iptables-save listed. The executor is iptables.ts.
 import type { IptablesTable } from '../../../lib/firewall/iptables.ts';
 import { ruleText, ruleTokens } from '../../../lib/firewall/iptables-text.ts';
-import { chainComment, chainName } from '../../../lib/firewall/names.ts';
+import { chainComment, chainName, parseChainComment } from '../../../lib/firewall/names.ts';
 import type { Family } from '../../../lib/ip/index.ts';
 
 export interface MasqAddress {
@@ -105,8 +105,6 @@ export function planMasqTeardownExact(network: string, containerID: string, addr
   return `*nat\n${lines.join('\n')}\n-F ${chain}\n-X ${chain}\nCOMMIT\n`;
 }
 
-const COMMENT = /^name: "(.*)" id: "(.*)"$/;
-
 /**
  * GC, which the reference's iptables backend lacks: every rule carries `name: "<net>" id: "<id>"`,
  * so the chains of this network whose container is not in `keep` are found and removed, with
@@ -116,9 +114,9 @@ export function planMasqGc(table: IptablesTable, network: string, keep: Readonly
   const stale = new Set<string>();
   for (const [name, rules] of table.chains) {
     for (const r of rules) {
-      const m = COMMENT.exec(argAfter(ruleTokens(r), '--comment') ?? '');
-      if (!m || m[1] !== network || keep.has(m[2]!)) continue;
-      const chain = chainName(network, m[2]!);
+      const m = parseChainComment(argAfter(ruleTokens(r), '--comment') ?? '');
+      if (!m || m.dnat || m.network !== network || keep.has(m.containerID)) continue;
+      const chain = chainName(network, m.containerID);
       if (name === chain || argAfter(ruleTokens(r), '-j') === chain) stale.add(chain);
     }
   }

@@ -1,6 +1,6 @@
 // Delegation to another plugin (IPAM) found through CNI_PATH, as libcni's invoke package does:
-// same environment but CNI_COMMAND (and TRACEPARENT, when we trace), the whole stdin, its stderr passed on, its error (code, msg,
-// details) passed through unchanged.
+// same environment but CNI_COMMAND (and TRACEPARENT, when we trace), the whole stdin, its stderr
+// passed on, its error (code, msg, details) passed through unchanged.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -7,7 +7,7 @@ import { allocateAll } from './allocator.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
 import { parseResolvConf } from './resolvconf.ts';
-import { rangeUsage } from './usage.ts';
+import { usageSample } from './usage.ts';
 
 export async function add(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<Result> {
   const conf = req.config;
@@ -16,7 +16,7 @@ export async function add(req: Request<HostLocalConfig>, deps: Deps = diskDeps):
   const { ips } = withStore(deps, conf, true, undefined, (store) => {
     store.releaseStale();
     const got = allocateAll(store, conf.rangeSets, req, conf.requestedIPs);
-    if (req.obs.metrics) req.obs.sample({ kind: 'ipam', network: conf.name, ranges: rangeUsage(conf.rangeSets, store.taken()) });
+    req.obs.sample(usageSample(conf, store));
     return got;
   })!;
   req.obs.did({ assigned: ips.map((ip) => ip.address) });

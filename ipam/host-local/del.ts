@@ -4,7 +4,7 @@
 import type { Request } from '../../lib/cni/plugin.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
-import { rangeUsage } from './usage.ts';
+import { usageSample } from './usage.ts';
 
 export async function del(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
@@ -13,7 +13,7 @@ export async function del(req: Request<HostLocalConfig>, deps: Deps = diskDeps):
   withStore(deps, conf, false, 0, (store) => {
     if (req.obs.on) req.obs.did({ released: store.getByID(req) });
     const n = store.releaseByID(req, legacy);
-    if (req.obs.metrics) req.obs.sample({ kind: 'ipam', network: conf.name, ranges: rangeUsage(conf.rangeSets, store.taken()) });
+    req.obs.sample(usageSample(conf, store));
     return n;
   });
 }

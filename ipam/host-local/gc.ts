@@ -7,7 +7,7 @@ import type { Request } from '../../lib/cni/plugin.ts';
 import { ownerKey, type Reservation } from './store/types.ts';
 import type { HostLocalConfig } from './config.ts';
 import { diskDeps, withStore, type Deps } from './deps.ts';
-import { rangeUsage } from './usage.ts';
+import { usageSample } from './usage.ts';
 
 export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): Promise<void> {
   const conf = req.config;
@@ -31,7 +31,7 @@ export async function gc(req: Request<HostLocalConfig>, deps: Deps = diskDeps): 
     }
     req.obs.did({ released });
     req.obs.sample({ kind: 'released', what: 'address', count: released });
-    if (req.obs.metrics) req.obs.sample({ kind: 'ipam', network: conf.name, ranges: rangeUsage(conf.rangeSets, store.taken()) });
+    req.obs.sample(usageSample(conf, store));
     return errs;
   });
   if (failures.length > 0) throw combineErrors(failures);

@@ -11,7 +11,7 @@ import { parseJsonAsGo } from './gosyntax.ts';
 import type { AnyPlugin, Plugin, Request } from './plugin.ts';
 import type { PluginIO } from './stdio.ts';
 import { OFF } from '../obs/observer.ts';
-import type { Operation } from '../obs/operation.ts';
+import { startOperation, type Identity, type Operation } from '../obs/operation.ts';
 import { settingsFor } from '../obs/settings.ts';
 import { atLeast, CURRENT_VERSION, isSupported, parseVersion, SUPPORTED_VERSIONS, type SpecVersion } from './version.ts';
 
@@ -91,22 +91,23 @@ function checkNotOwnNetns(env: CmdEnv): void {
   }
 }
 
-/** The invocation's observer when logs or metrics are on; the module is loaded only then. */
-async function observe(plugin: AnyPlugin, io: PluginIO, raw: unknown, startedAt: number): Promise<Operation | undefined> {
+/** The invocation's observer when logs or metrics are on. Who the operation is for is read when
+ *  first needed, which is when the plugin first waits if it ever does. */
+function observe(plugin: AnyPlugin, io: PluginIO, raw: unknown, startedAt: number): Operation | undefined {
   const settings = settingsFor(raw, plugin.settingsIn, io.env);
   if (!settings) return undefined;
-  const { Operation } = await import('../obs/operation.ts').catch(() => ({ Operation: undefined }));
-  if (!Operation) return undefined;
-  const name = goField(raw, 'name');
-  const who = {
-    plugin: plugin.name,
-    command: io.env.CNI_COMMAND ?? '',
-    network: typeof name === 'string' ? name : '',
-    containerID: io.env.CNI_CONTAINERID ?? '',
-    ifname: io.env.CNI_IFNAME ?? '',
-    netns: io.env.CNI_NETNS ?? '',
+  const who = (): Identity => {
+    const name = goField(raw, 'name');
+    return {
+      plugin: plugin.name,
+      command: io.env.CNI_COMMAND ?? '',
+      network: typeof name === 'string' ? name : '',
+      containerID: io.env.CNI_CONTAINERID ?? '',
+      ifname: io.env.CNI_IFNAME ?? '',
+      netns: io.env.CNI_NETNS ?? '',
+    };
   };
-  return new Operation(settings, who, io.env, startedAt);
+  return startOperation(settings, who, io.env, startedAt);
 }
 
 /** The operation being run: its start, and its observer once the config is known. */
@@ -124,7 +125,7 @@ async function dispatch<C>(plugin: Plugin<C>, io: PluginIO, run: Run): Promise<s
   const stdin = await io.readStdin();
   const raw = parseStdin(stdin);
   run.raw = raw;
-  run.obs = await observe(plugin, io, raw, run.startedAt);
+  run.obs = observe(plugin, io, raw, run.startedAt);
   checkNetworkName(raw);
   if (!['ADD', 'DEL', 'CHECK', 'GC', 'STATUS'].includes(command)) {
     throw invalidEnv(`unknown CNI_COMMAND: ${command}`);
@@ -171,7 +172,7 @@ export async function runPlugin<C>(plugin: Plugin<C>, io: PluginIO): Promise<num
   try {
     const out = await dispatch(plugin, io, run);
     if (out) io.writeStdout(out);
-    run.obs?.finish(undefined);
+    await run.obs?.finish(undefined);
     return 0;
   } catch (thrown) {
     const err = toCniError(thrown);
@@ -181,8 +182,8 @@ export async function runPlugin<C>(plugin: Plugin<C>, io: PluginIO): Promise<num
     }
     io.writeStdout(formatJSON(err.toJSON(), false));
     // An operation refused before its config was read is still one the node-wide log records.
-    if (!('raw' in run)) run.obs = await observe(plugin, io, undefined, run.startedAt);
-    run.obs?.finish(err);
+    if (!('raw' in run)) run.obs = observe(plugin, io, undefined, run.startedAt);
+    await run.obs?.finish(err);
     return 1;
   }
 }

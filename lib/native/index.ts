@@ -10,7 +10,10 @@ interface NativeAddon {
   setns(fd: number, nstype: 'net'): void;
   flock(fd: number, op: FlockOp, nonBlocking: boolean): void;
   chroot(path: string): void;
-  exchange(a: string, b: string): void;
+  lockFile(path: string, timeoutMs: number): number;
+  replaceFile(spare: string, path: string, text: string, mode: number): void;
+  replaceIfSame(lock: string, timeoutMs: number, spare: string, path: string, expected: string, text: string, mode: number): boolean;
+  appendFile(path: string, text: string, mode: number, max: number): boolean;
   netlinkOpen(protocol: number): number;
   netlinkRequest(fd: number, message: Buffer, timeoutMs: number): Buffer;
   netlinkRequestAsync(fd: number, message: Buffer, timeoutMs: number): Promise<Buffer>;
@@ -33,9 +36,29 @@ export function flock(fd: number, op: FlockOp, nonBlocking = false): void {
   addon().flock(fd, op, nonBlocking);
 }
 
-/** renameat2(a, b, RENAME_EXCHANGE): both must exist; each then names the other's file. */
-export function exchange(a: string, b: string): void {
-  addon().exchange(a, b);
+/** `path` opened (made 0644 if missing) and flock'ed exclusively, polling each millisecond:
+ *  ETIMEDOUT after `timeoutMs`. Closing the returned fd releases the lock. */
+export function lockFile(path: string, timeoutMs: number): number {
+  return addon().lockFile(path, timeoutMs);
+}
+
+/** `text` written over `spare` (made with `mode` if missing), which then atomically takes the
+ *  place of `path`: exchanged with it, the old file becoming the next spare (renamed when there is
+ *  no `path` yet). */
+export function replaceFile(spare: string, path: string, text: string, mode: number): void {
+  addon().replaceFile(spare, path, text, mode);
+}
+
+/** Under lockFile(lock, timeoutMs), and only if `path` still holds `expected` ('' for a missing
+ *  file), replaceFile(spare, path, text, mode): true; false, with nothing written, otherwise. */
+export function replaceIfSame(lock: string, timeoutMs: number, spare: string, path: string, expected: string, text: string, mode: number): boolean {
+  return addon().replaceIfSame(lock, timeoutMs, spare, path, expected, text, mode);
+}
+
+/** `text` appended in one write(2) on an O_APPEND descriptor (the file made with `mode`), unless
+ *  the file already holds `max` bytes: then false, and nothing written. */
+export function appendFile(path: string, text: string, mode: number, max: number): boolean {
+  return addon().appendFile(path, text, mode, max);
 }
 
 /** chroot(2) to `path`, then chdir to the new root: every later path is resolved under it. The

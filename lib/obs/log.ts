@@ -1,9 +1,9 @@
 // The per-operation log: JSON lines appended with O_APPEND, all lines of an operation in one
 // write(2), so plugins running at once never interleave within a line. The file is rotated at
 // MAX_LOG_BYTES to `<file>.1` (one old file kept).
-import { closeSync, fstatSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, statSync } from 'node:fs';
 import type { CniError } from '../cni/errors.ts';
-import { flock } from '../native/index.ts';
+import { appendFile, flock } from '../native/index.ts';
 import type { Identity } from './operation.ts';
 import { LEVELS, type Level } from './settings.ts';
 import type { TraceContext } from './trace.ts';
@@ -30,31 +30,43 @@ export interface OperationRecord extends Identity {
 const rank = (l: Level): number => LEVELS.indexOf(l);
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-/** The operation's lines at `threshold`: its step lines (debug), then its own line; '' for none. */
+/** The operation's lines at `threshold`: its step lines (debug), then its own line; '' for none.
+ *  Objects are built field by field, without spreads: this runs once a process, cold. */
 export function operationLines(op: OperationRecord, threshold: Level, now: Date): string {
   const level: Level = op.error ? 'error' : op.warnings.length > 0 ? 'warn' : 'info';
   if (rank(level) > rank(threshold)) return '';
-  const who = { plugin: op.plugin, command: op.command, network: op.network, containerID: op.containerID, ifname: op.ifname, netns: op.netns };
-  const trace = { traceID: op.trace.traceID, spanID: op.trace.spanID, ...(op.trace.parentSpanID && { parentSpanID: op.trace.parentSpanID }) };
+  const line = (time: string, level: Level): Record<string, unknown> => ({
+    time,
+    level,
+    plugin: op.plugin,
+    command: op.command,
+    network: op.network,
+    containerID: op.containerID,
+    ifname: op.ifname,
+    netns: op.netns,
+  });
   let text = '';
   if (threshold === 'debug') {
     for (const s of op.steps) {
-      const line = { time: new Date(s.at).toISOString(), level: 'debug', ...who, step: s.name, durationMs: round(s.ms), traceID: op.trace.traceID, spanID: s.spanID, parentSpanID: op.trace.spanID };
-      text += `${JSON.stringify(line)}\n`;
+      const step = line(new Date(s.at).toISOString(), 'debug');
+      step.step = s.name;
+      step.durationMs = round(s.ms);
+      step.traceID = op.trace.traceID;
+      step.spanID = s.spanID;
+      step.parentSpanID = op.trace.spanID;
+      text += `${JSON.stringify(step)}\n`;
     }
   }
-  const outcome = op.error ? { outcome: 'error', error: { code: op.error.code, msg: op.error.message, ...(op.error.details && { details: op.error.details }) } } : { outcome: 'ok' };
-  const line = {
-    time: now.toISOString(),
-    level,
-    ...who,
-    durationMs: round(op.ms),
-    ...outcome,
-    ...trace,
-    ...(Object.keys(op.did).length > 0 && { did: op.did }),
-    ...(op.warnings.length > 0 && { warnings: op.warnings }),
-  };
-  return `${text}${JSON.stringify(line)}\n`;
+  const own = line(now.toISOString(), level);
+  own.durationMs = round(op.ms);
+  own.outcome = op.error ? 'error' : 'ok';
+  if (op.error) own.error = op.error.details ? { code: op.error.code, msg: op.error.message, details: op.error.details } : { code: op.error.code, msg: op.error.message };
+  own.traceID = op.trace.traceID;
+  own.spanID = op.trace.spanID;
+  if (op.trace.parentSpanID) own.parentSpanID = op.trace.parentSpanID;
+  if (Object.keys(op.did).length > 0) own.did = op.did;
+  if (op.warnings.length > 0) own.warnings = op.warnings;
+  return `${text}${JSON.stringify(own)}\n`;
 }
 
 /**
@@ -63,27 +75,22 @@ export function operationLines(op: OperationRecord, threshold: Level, now: Date)
  * old file, which loses nothing.
  */
 export function appendLines(path: string, text: string, max = MAX_LOG_BYTES): void {
-  let fd = openSync(path, 'a', 0o640);
+  if (appendFile(path, text, 0o640, max)) return;
+  rotate(path, max);
+  appendFile(path, text, 0o640, Number.MAX_SAFE_INTEGER);
+}
+
+/** Renames a full log to `<path>.1`, unless another writer is doing it or has done it. */
+function rotate(path: string, max: number): void {
+  const fd = openSync(path, 'r');
   try {
     const st = fstatSync(fd);
-    if (st.size >= max) {
-      let rotated = false;
-      try {
-        flock(fd, 'ex', true);
-        const now = statSync(path);
-        if (now.ino === st.ino && now.dev === st.dev) {
-          renameSync(path, `${path}.1`);
-          rotated = true;
-        }
-      } catch {
-        // Another writer is rotating it: append to the old file.
-      }
-      if (rotated) {
-        closeSync(fd);
-        fd = openSync(path, 'a', 0o640);
-      }
-    }
-    writeSync(fd, text);
+    if (st.size < max) return;
+    flock(fd, 'ex', true);
+    const now = statSync(path);
+    if (now.ino === st.ino && now.dev === st.dev) renameSync(path, `${path}.1`);
+  } catch {
+    // Another writer is rotating it.
   } finally {
     closeSync(fd);
   }

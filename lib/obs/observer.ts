@@ -23,15 +23,15 @@ export interface RangeUsage {
 export interface Observer {
   /** Whether logs or metrics are on: a verb looks up a fact it would not need otherwise only then. */
   readonly on: boolean;
-  /** Whether metrics are kept: a verb computes a costly sample only then. */
-  readonly metrics: boolean;
   /** Facts for the operation's log line ("did"); arrays under one key are concatenated. */
   did(facts: Readonly<Record<string, unknown>>): void;
   /** A warning: the operation succeeded, but something was only logged. */
   warn(message: string): void;
   /** Starts a step; calling what it returns ends it (one debug line with its duration). */
   step(name: string): () => void;
-  sample(s: Sample): void;
+  /** A costly sample is given as a function: the observer calls it only when it keeps metrics,
+   *  once the plugin first waits on something or else at the end, outside the caller's locks. */
+  sample(s: Sample | (() => Sample)): void;
   /** What a delegated plugin's environment must override so that its spans are children of ours. */
   readonly traceEnv: Readonly<Record<string, string>>;
 }
@@ -40,7 +40,6 @@ const nothing = (): void => {};
 
 export const OFF: Observer = {
   on: false,
-  metrics: false,
   did: nothing,
   warn: nothing,
   step: () => nothing,

@@ -31,13 +31,20 @@ export function parseTraceparent(text: string | undefined): { traceID: string; s
   return { traceID, spanID, flags };
 }
 
-/** `n` random bytes as hex. Math.random is enough: IDs must be unique, not secret, and
- *  node:crypto would cost every logging invocation its load. */
+const DIGITS = '0123456789abcdef';
+
+/** `n` random bytes as hex, never all zero. Math.random is enough: IDs must be unique, not
+ *  secret, and node:crypto would cost every logging invocation its load. One plain loop: this
+ *  runs once a process, where each builtin called for the first time costs microseconds. */
 export function randomHex(bytes: number): string {
   let out = '';
-  while (out.length < bytes * 2) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
-  const id = out.slice(0, bytes * 2);
-  return allZero(id) ? randomHex(bytes) : id;
+  let zero = true;
+  for (let i = 0; i < bytes * 2; i++) {
+    const d = (Math.random() * 16) | 0;
+    if (d !== 0) zero = false;
+    out += DIGITS[d];
+  }
+  return zero ? randomHex(bytes) : out;
 }
 
 /** This operation's context: a child span of TRACEPARENT's, or the root of a new trace. */
@@ -46,11 +53,13 @@ export function startSpan(env: Readonly<Record<string, string | undefined>>): Tr
   const spanID = randomHex(8);
   if (!parent) return { traceID: randomHex(16), spanID, flags: '00' };
   const state = env.TRACESTATE;
-  return { traceID: parent.traceID, spanID, parentSpanID: parent.spanID, flags: parent.flags, ...(state !== undefined && { state }) };
+  const ctx = { traceID: parent.traceID, spanID, parentSpanID: parent.spanID, flags: parent.flags };
+  return state === undefined ? ctx : { ...ctx, state };
 }
 
 /** The environment a delegated plugin gets so that its spans are children of ours. BAGGAGE
  *  passes through untouched with the rest of the environment. */
 export function childEnv(ctx: TraceContext): Record<string, string> {
-  return { TRACEPARENT: `00-${ctx.traceID}-${ctx.spanID}-${ctx.flags}`, ...(ctx.state !== undefined && { TRACESTATE: ctx.state }) };
+  const TRACEPARENT = `00-${ctx.traceID}-${ctx.spanID}-${ctx.flags}`;
+  return ctx.state === undefined ? { TRACEPARENT } : { TRACEPARENT, TRACESTATE: ctx.state };
 }

@@ -43,7 +43,7 @@ export interface IpStore {
   findByID(owner: AttachmentRef): boolean;
   /** Every reservation, read from the files themselves. */
   reservations(): Reservation[];
-  /** The addresses that are taken: every reservation file name. */
+  /** The addresses that are taken: every reservation file name (a listing, also after close). */
   taken(): Set<string>;
   close(): void;
 }

@@ -1,11 +1,11 @@
 // The native addon: flock semantics through it, and the loader's refusal of .node files that
 // someone other than root could have replaced. Needs `make native`.
-import { chmodSync, chownSync, closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addonDir, exchange, flock, loadAddon, loadAddonFile } from '../../../lib/native/index.ts';
+import { addonDir, appendFile, flock, loadAddon, loadAddonFile, lockFile, replaceFile, replaceIfSame } from '../../../lib/native/index.ts';
 
 const test = suite('native addon');
 const dir = mkdtempSync(join(tmpdir(), 'cnits-native-'));
@@ -84,14 +84,58 @@ function copyAddon(name: string): string {
   return file;
 }
 
-test('exchange swaps two files atomically; a missing one is ENOENT', () => {
-  const a = join(dir, 'xa');
-  const b = join(dir, 'xb');
-  writeFileSync(a, 'new');
-  writeFileSync(b, 'old');
-  exchange(a, b);
-  assert.equal([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')], ['old', 'new']);
-  assert.throws(() => exchange(join(dir, 'absent'), b), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && e.syscall === 'renameat2');
+test('replaceFile puts the text in place of the old file, or of none; the old file becomes the spare', () => {
+  const path = join(dir, 'rp');
+  const spare = join(dir, '.rp.spare');
+  replaceFile(spare, path, 'a longer first text', 0o644);
+  assert.is(readFileSync(path, 'utf8'), 'a longer first text');
+  assert.not.ok(existsSync(spare));
+  const first = statSync(path).ino;
+  replaceFile(spare, path, 'second ✓', 0o644);
+  assert.is(readFileSync(path, 'utf8'), 'second ✓');
+  assert.is(statSync(spare).ino, first);
+  replaceFile(spare, path, 'third', 0o644);
+  assert.is(readFileSync(path, 'utf8'), 'third', 'the spare is cut to the new length');
+  assert.is(statSync(path).ino, first);
+  throwsErrno(() => replaceFile(join(dir, 'absent/s'), join(dir, 'absent/p'), 'x', 0o644), 'ENOENT', constants.errno.ENOENT, 'open');
+});
+
+test('replaceIfSame replaces only a file that still holds what was expected, under the lock', () => {
+  const lock = join(dir, 'cas.lock');
+  const path = join(dir, 'cas');
+  const spare = join(dir, '.cas.spare');
+  assert.ok(replaceIfSame(lock, 0, spare, path, '', 'one', 0o644), 'a missing file is the empty text');
+  assert.not.ok(replaceIfSame(lock, 0, spare, path, 'two', 'three', 0o644));
+  assert.is(readFileSync(path, 'utf8'), 'one');
+  assert.not.ok(replaceIfSame(lock, 0, spare, path, 'on', 'three', 0o644), 'a prefix is not the file');
+  assert.ok(replaceIfSame(lock, 0, spare, path, 'one', 'two ✓', 0o644));
+  assert.is(readFileSync(path, 'utf8'), 'two ✓');
+  const held = lockFile(lock, 0);
+  throwsErrno(() => replaceIfSame(lock, 5, spare, path, 'two ✓', 'x', 0o644), 'ETIMEDOUT', constants.errno.ETIMEDOUT, 'flock');
+  closeSync(held);
+  assert.is(readFileSync(path, 'utf8'), 'two ✓');
+});
+
+test('appendFile appends in one write until the file holds max bytes, then writes nothing', () => {
+  const path = join(dir, 'ap');
+  assert.ok(appendFile(path, 'ab\n', 0o640, 6));
+  assert.ok(appendFile(path, 'cd\n', 0o640, 6));
+  assert.is(statSync(path).mode & 0o777, 0o640);
+  assert.not.ok(appendFile(path, 'ef\n', 0o640, 6));
+  assert.is(readFileSync(path, 'utf8'), 'ab\ncd\n');
+});
+
+test('lockFile makes the file and locks it; a held lock times out with ETIMEDOUT after the wait', () => {
+  const path = join(dir, 'lk');
+  const fd = lockFile(path, 0);
+  const other = openSync(path, 'r');
+  assert.throws(() => flock(other, 'ex', true), (e: NodeJS.ErrnoException) => e.code === 'EAGAIN');
+  const started = performance.now();
+  throwsErrno(() => lockFile(path, 20), 'ETIMEDOUT', constants.errno.ETIMEDOUT, 'flock');
+  assert.ok(performance.now() - started >= 20);
+  closeSync(fd);
+  closeSync(lockFile(path, 0));
+  closeSync(other);
 });
 
 test('loadAddonFile refuses a group- or world-writable file', () => {

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CniError } from '../../../lib/cni/errors.ts';
 import type { OperationRecord } from '../../../lib/obs/log.ts';
-import { applyOperation, emptyState, PROM_FILE, renderMetrics, LOCK_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
+import { applyOperation, emptyState, PROM_FILE, renderMetrics, LOCK_FILE, snapshotMetrics, SPARE_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
 import { cleanup, tempDir } from '../../helpers/netns.ts';
 
 test.after(cleanup);
@@ -68,18 +68,28 @@ test('IPAM usage replaces the network ranges; label values are escaped', () => {
   assert.match(text, 'plugin="a\\"b\\\\c"');
 });
 
-test('the file: counters add up across invocations, written by rename, no temp file left; promtool accepts it', () => {
+test('the file: counters add up across invocations, exchanged with the spare; promtool accepts it', () => {
   const dir = join(tempDir('obsmet'), 'made/by/us');
   updateMetrics(dir, [{ record: op(), samples: [] }], 1);
   updateMetrics(dir, [{ record: op(), samples: [] }], 2);
   const text = readFileSync(join(dir, PROM_FILE), 'utf8');
   assert.match(text, 'cni_ts_operations_total{plugin="portmap",command="ADD",result="ok"} 2\n');
-  assert.equal(readdirSync(dir).sort(), [LOCK_FILE, PROM_FILE]);
+  assert.equal(readdirSync(dir).sort(), [SPARE_FILE, LOCK_FILE, PROM_FILE]);
   assert.match(text, /\n# cni-ts-state \{.*\}\n$/);
   if (existsSync('/usr/bin/promtool')) {
     const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     assert.is(r.status, 0, r.stdout + r.stderr);
   }
+});
+
+test('a file read earlier is replaced only if no one wrote it since: else the update reads it again', () => {
+  const dir = tempDir('obsmet');
+  updateMetrics(dir, [{ record: op(), samples: [] }], 1);
+  const seen = snapshotMetrics(dir);
+  updateMetrics(dir, [{ record: op(), samples: [] }], 2, seen);
+  assert.match(readFileSync(join(dir, PROM_FILE), 'utf8'), 'result="ok"} 2\n');
+  updateMetrics(dir, [{ record: op(), samples: [] }], 3, seen);
+  assert.match(readFileSync(join(dir, PROM_FILE), 'utf8'), 'result="ok"} 3\n', 'a stale read loses no count');
 });
 
 test('a damaged state line starts the counters again instead of failing', () => {

@@ -60,7 +60,14 @@ export interface Operation extends Observer {
 /** What `outer` needs of an operation that runs in-process inside it. */
 interface Outer {
   readonly settings: Settings;
-  readonly joined: Recorded[];
+  /** The records to write, each made when first asked for (see `once`). */
+  readonly joined: (() => Recorded)[];
+}
+
+/** `make`'s value, made on the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /**
@@ -89,7 +96,7 @@ export function startOperation(settings: Settings, identify: () => Identity, env
 
   const trace = (): TraceContext => (span ??= startSpan(env));
 
-  const record = (error: CniError | undefined): Recorded => {
+  const record = (error: CniError | undefined, endedAt = performance.now()): Recorded => {
     who ??= identify();
     return {
       record: {
@@ -99,7 +106,7 @@ export function startOperation(settings: Settings, identify: () => Identity, env
         containerID: who.containerID,
         ifname: who.ifname,
         netns: who.netns,
-        ms: performance.now() - startedAt,
+        ms: endedAt - startedAt,
         error,
         trace: trace(),
         did: facts,
@@ -117,7 +124,7 @@ export function startOperation(settings: Settings, identify: () => Identity, env
     try {
       const { warmUp } = await writer();
       if (finished) return;
-      for (const r of mine.joined) settle(r);
+      for (const r of mine.joined) settle(r());
       seen = warmUp(settings, settle(record(undefined)));
     } catch {
       // Only time is lost: finish loads it again.
@@ -153,16 +160,18 @@ export function startOperation(settings: Settings, identify: () => Identity, env
     },
     async finish(error) {
       finished = true;
-      const done = record(error);
+      const endedAt = performance.now();
       const { logFile, metricsDir } = settings;
       if (outer !== undefined && outer !== mine && outer.settings.logFile === logFile && outer.settings.metricsDir === metricsDir) {
-        outer.joined.push(done);
+        // Made in the outer's prepare if it comes, off the critical path.
+        outer.joined.push(once(() => record(error, endedAt)));
         return;
       }
       if (outer === mine) outer = undefined;
-      mine.joined.push(done);
+      const done = record(error, endedAt);
+      mine.joined.push(() => done);
       try {
-        (loaded ?? (await writer())).write(settings, mine.joined.map(settle), seen);
+        (loaded ?? (await writer())).write(settings, mine.joined.map((r) => settle(r())), seen);
       } catch {
         // A log or metrics that cannot be written must not cost the operation anything.
       }

@@ -13,8 +13,18 @@ export interface TraceContext {
   readonly state?: string;
 }
 
-const HEX = /^[0-9a-f]+$/;
-const allZero = (s: string): boolean => /^0+$/.test(s);
+/** Whether `s` is `length` lowercase hex digits, and not all zero unless `zeroOK`. A loop: a
+ *  regex costs its compilation in a process that checks one header. */
+function isHex(s: string, length: number, zeroOK: boolean): boolean {
+  if (s.length !== length) return false;
+  let zero = true;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+    if (c !== 48) zero = false;
+  }
+  return zeroOK || !zero;
+}
 
 /** The parent named by a traceparent header, or undefined when it is malformed. A version
  *  above 00 may append fields after the flags; version ff is forbidden. */
@@ -23,11 +33,9 @@ export function parseTraceparent(text: string | undefined): { traceID: string; s
   const parts = text.trim().split('-');
   if (parts.length < 4) return undefined;
   const [version, traceID, spanID, flags] = parts as [string, string, string, string];
-  if (version.length !== 2 || !HEX.test(version) || version === 'ff') return undefined;
+  if (!isHex(version, 2, true) || version === 'ff') return undefined;
   if (version === '00' && parts.length !== 4) return undefined;
-  if (traceID.length !== 32 || !HEX.test(traceID) || allZero(traceID)) return undefined;
-  if (spanID.length !== 16 || !HEX.test(spanID) || allZero(spanID)) return undefined;
-  if (flags.length !== 2 || !HEX.test(flags)) return undefined;
+  if (!isHex(traceID, 32, false) || !isHex(spanID, 16, false) || !isHex(flags, 2, true)) return undefined;
   return { traceID, spanID, flags };
 }
 

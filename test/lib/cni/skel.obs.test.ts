@@ -8,6 +8,7 @@ import { CniError } from '../../../lib/cni/errors.ts';
 import type { Plugin } from '../../../lib/cni/plugin.ts';
 import { runPlugin } from '../../../lib/cni/skel.ts';
 import { decodeConfig } from '../../../lib/config/decode.ts';
+import { PROM_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
 import { OFF } from '../../../lib/obs/observer.ts';
 import { cleanup, tempDir } from '../../helpers/netns.ts';
 import { netConfSpec, type NetConf } from '../../helpers/netconf.ts';
@@ -93,6 +94,60 @@ test('a bad logLevel in the config is a config error naming the field', async ()
   assert.is(code, 1);
   assert.equal(JSON.parse(out).code, 7);
   assert.match(JSON.parse(out).msg, 'field "logLevel"');
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const count = (dir: string, plugin: string): number =>
+  Number(new RegExp(`cni_ts_operations_total\\{plugin="${plugin}",command="ADD",result="ok"\\} (\\d+)`).exec(readFileSync(join(dir, PROM_FILE), 'utf8'))?.[1] ?? 0);
+
+test('a verb that waits: the writer is warmed meanwhile, and a metrics update made by another process in between is kept', async () => {
+  const dir = tempDir('skelobs');
+  const conf = { cniVersion: '1.1.0', name: 'net', type: 'waiting', logFile: join(dir, 'cni.log'), metricsDir: dir };
+  const another = {
+    record: { plugin: 'other', command: 'ADD', network: 'net', containerID: 'c2', ifname: 'eth0', netns: '', ms: 5, error: undefined, trace: { traceID: 'a'.repeat(32), spanID: 'b'.repeat(16), flags: '00' }, did: {}, warnings: [], steps: [] },
+    samples: [],
+  };
+  const waiting: Plugin<NetConf> = {
+    name: 'waiting',
+    parseConfig: (raw) => decodeConfig(raw, netConfSpec),
+    add: async () => {
+      await sleep(20);
+      assert.is(readFileSync(join(dir, 'cni.log'), 'utf8'), '', 'warmed: the log is made, nothing written to it');
+      updateMetrics(dir, [another], 1);
+      return { cniVersion: '1.1.0' };
+    },
+  };
+  assert.is(await run(waiting, { ...ENV, CNI_COMMAND: 'ADD', CNI_TS_CONFIG: join(dir, 'absent.json') }, conf), 0);
+  assert.equal([count(dir, 'other'), count(dir, 'waiting')], [1, 1]);
+  assert.equal(lines(join(dir, 'cni.log')).map((l) => l.plugin), ['waiting']);
+});
+
+test('a plugin run in-process inside another one joins its single log append and metrics update', async () => {
+  const dir = tempDir('skelobs');
+  const conf = { cniVersion: '1.1.0', name: 'net', logFile: join(dir, 'cni.log'), metricsDir: dir };
+  const env = { ...ENV, CNI_COMMAND: 'ADD', CNI_TS_CONFIG: join(dir, 'absent.json') };
+  const inner: Plugin<NetConf> = {
+    name: 'inner',
+    parseConfig: (raw) => decodeConfig(raw, netConfSpec),
+    add: async (req) => {
+      req.obs.sample(() => ({ kind: 'released', what: 'address', count: 2 }));
+      return { cniVersion: '1.1.0' };
+    },
+  };
+  const outer: Plugin<NetConf> = {
+    name: 'outer',
+    parseConfig: (raw) => decodeConfig(raw, netConfSpec),
+    add: async () => {
+      assert.is(await run(inner, env, { ...conf, type: 'inner' }), 0);
+      assert.not.ok(existsSync(join(dir, PROM_FILE)), 'nothing written before the outer one ends');
+      await sleep(20);
+      return { cniVersion: '1.1.0' };
+    },
+  };
+  assert.is(await run(outer, env, { ...conf, type: 'outer' }), 0);
+  assert.equal(lines(join(dir, 'cni.log')).map((l) => l.plugin), ['inner', 'outer']);
+  assert.equal([count(dir, 'inner'), count(dir, 'outer')], [1, 1]);
+  assert.match(readFileSync(join(dir, PROM_FILE), 'utf8'), 'cni_ts_gc_released_total{plugin="inner",kind="address"} 2\n');
 });
 
 test.run();

@@ -11,6 +11,7 @@ import { decodeConfig } from '../../../lib/config/decode.ts';
 import { PROM_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
 import { OFF } from '../../../lib/obs/observer.ts';
 import { cleanup, tempDir } from '../../helpers/netns.ts';
+import { operationRecord } from '../../helpers/obs.ts';
 import { netConfSpec, type NetConf } from '../../helpers/netconf.ts';
 
 test.after(cleanup);
@@ -104,7 +105,7 @@ test('a verb that waits: the writer is warmed meanwhile, and a metrics update ma
   const dir = tempDir('skelobs');
   const conf = { cniVersion: '1.1.0', name: 'net', type: 'waiting', logFile: join(dir, 'cni.log'), metricsDir: dir };
   const another = {
-    record: { plugin: 'other', command: 'ADD', network: 'net', containerID: 'c2', ifname: 'eth0', netns: '', ms: 5, error: undefined, trace: { traceID: 'a'.repeat(32), spanID: 'b'.repeat(16), flags: '00' }, did: {}, warnings: [], steps: [] },
+    record: operationRecord({ plugin: 'other', network: 'net', containerID: 'c2' }),
     samples: [],
   };
   const waiting: Plugin<NetConf> = {

@@ -4,27 +4,13 @@ import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CniError } from '../../../lib/cni/errors.ts';
-import type { OperationRecord } from '../../../lib/obs/log.ts';
 import { applyOperation, emptyState, PROM_FILE, renderMetrics, LOCK_FILE, snapshotMetrics, SPARE_FILE, updateMetrics } from '../../../lib/obs/metrics.ts';
 import { cleanup, tempDir } from '../../helpers/netns.ts';
+import { operationRecord } from '../../helpers/obs.ts';
 
 test.after(cleanup);
 
-const op = (over: Partial<OperationRecord> = {}): OperationRecord => ({
-  plugin: 'portmap',
-  command: 'ADD',
-  network: 'n',
-  containerID: 'c1',
-  ifname: 'eth0',
-  netns: '/x',
-  ms: 12,
-  error: undefined,
-  trace: { traceID: 'a'.repeat(32), spanID: 'b'.repeat(16), flags: '00' },
-  did: {},
-  warnings: [],
-  steps: [],
-  ...over,
-});
+const op = operationRecord;
 
 test('operations count by result; the duration goes into its bucket; a failure stamps the last error', () => {
   const s = emptyState();

@@ -6,25 +6,12 @@ import type { OperationRecord } from '../../../lib/obs/log.ts';
 import { PROM_FILE } from '../../../lib/obs/metrics.ts';
 import { warmUp, write, type Pending } from '../../../lib/obs/write.ts';
 import { cleanup, tempDir } from '../../helpers/netns.ts';
+import { operationRecord } from '../../helpers/obs.ts';
 
 test.after(cleanup);
 
 const pending = (over: Partial<OperationRecord> = {}): Pending => ({
-  record: {
-    plugin: 'portmap',
-    command: 'ADD',
-    network: 'n',
-    containerID: 'c1',
-    ifname: 'eth0',
-    netns: '/x',
-    ms: 12,
-    error: undefined,
-    trace: { traceID: 'a'.repeat(32), spanID: 'b'.repeat(16), flags: '00' },
-    did: {},
-    warnings: [],
-    steps: [],
-    ...over,
-  },
+  record: operationRecord(over),
   samples: [{ kind: 'portmap', network: 'n', backend: 'nftables', attachment: 'c1/eth0', mappings: 1 }],
   level: 'info',
 });

@@ -16,17 +16,27 @@ export const goFold = (key: string): string =>
       }).join('');
 
 /**
- * One field of a JSON object as encoding/json fills a struct field: keys match by goFold, the last
- * non-null match wins. null when every match is null (a plain field ignores it, a type with its
- * own decoder sees it); undefined when no key matches or `obj` is not an object.
+ * Fields of a JSON object as encoding/json fills struct fields: keys match by goFold, the last
+ * non-null match wins. A field is null when every match is null (a plain field ignores it, a type
+ * with its own decoder sees it); absent when no key matches or `obj` is not an object. One pass
+ * over the object's keys, each folded once, whatever the number of fields.
  */
-export function goField(obj: unknown, name: string): unknown {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined;
-  const folded = goFold(name);
-  let value: unknown;
-  for (const [k, v] of Object.entries(obj)) if ((v !== null || value === undefined) && goFold(k) === folded) value = v;
-  return value;
+export function goFields<N extends string>(obj: unknown, names: readonly N[]): Partial<Record<N, unknown>> {
+  const out: Partial<Record<N, unknown>> = {};
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return out;
+  const byFold = new Map<string, N>();
+  for (const n of names) byFold.set(goFold(n), n);
+  for (const k of Object.keys(obj)) {
+    const name = byFold.get(goFold(k));
+    if (name === undefined) continue;
+    const v = (obj as Record<string, unknown>)[k];
+    if (v !== null || out[name] === undefined) out[name] = v;
+  }
+  return out;
 }
+
+/** One field, as goFields finds it. */
+export const goField = (obj: unknown, name: string): unknown => goFields(obj, [name])[name];
 
 /** Go's strconv.Quote for printable text: JSON escaping is the same for everything we print. */
 export const goQuote = (s: string): string => JSON.stringify(s);

@@ -4,7 +4,7 @@
 // kind is skipped here (the plugin's schema refuses it in its own config with code 7), so that
 // observability alone never fails an operation.
 import { existsSync, readFileSync } from 'node:fs';
-import { goField, goFold } from '../cni/go.ts';
+import { goField, goFields } from '../cni/go.ts';
 
 export const NODE_CONFIG = '/etc/cni/cni-ts.json';
 /** Names another node-wide file (tests; a runtime passes its environment on to plugins). */
@@ -28,21 +28,13 @@ interface Keys {
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const level = (v: unknown): Level | undefined => (LEVELS as readonly unknown[]).includes(v) ? (v as Level) : undefined;
 
-/** Our keys as goFold folds them. */
-const FOLDED: Readonly<Record<string, keyof Keys>> = { LOGFILE: 'logFile', LOGLEVEL: 'logLevel', METRICSDIR: 'metricsDir' };
+const KEYS = ['logFile', 'logLevel', 'metricsDir'] as const;
 
-/** Our keys in `obj`, matched as goField matches them, in one pass over its keys: every plugin
- *  runs this, on or off. */
+/** Our keys in `obj`, matched as encoding/json matches them, in one pass: every plugin runs
+ *  this, on or off. */
 function keysOf(obj: unknown): Keys {
   const out: Keys = {};
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return out;
-  const found: Partial<Record<keyof Keys, unknown>> = {};
-  for (const k in obj) {
-    const name = FOLDED[goFold(k)];
-    if (name === undefined) continue;
-    const v = (obj as Record<string, unknown>)[k];
-    if (v !== null || found[name] === undefined) found[name] = v;
-  }
+  const found = goFields(obj, KEYS);
   const logFile = text(found.logFile);
   const logLevel = level(found.logLevel);
   const metricsDir = text(found.metricsDir);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { goField, goFold, goList, goQuote, goQuoteList } from '../../../lib/cni/go.ts';
+import { goField, goFields, goFold, goList, goQuote, goQuoteList } from '../../../lib/cni/go.ts';
 import { foldKeys } from '../../../lib/config/fold.ts';
 
 const KELVIN = '\u212a';
@@ -20,6 +20,14 @@ test('goField: the last non-null match wins; null only when every match is null;
   assert.is(goField({ other: 1 }, 'name'), undefined);
   assert.is(goField(['name'], 'name'), undefined);
   assert.is(goField(null, 'name'), undefined);
+});
+
+test('goFields: several fields in one pass, each as goField finds it; absent ones left out', () => {
+  const obj = { LogFile: 'a', logfile: null, METRICSDIR: '/m', metricsDir: '/n', other: 1 };
+  assert.equal(goFields(obj, ['logFile', 'metricsDir', 'logLevel']), { logFile: 'a', metricsDir: '/n' });
+  for (const n of ['logFile', 'metricsDir', 'logLevel']) assert.is(goFields(obj, [n])[n], goField(obj, n));
+  assert.equal(goFields({ ſtate: 1 }, ['STATE']), { STATE: 1 });
+  assert.equal(goFields('x', ['a']), {});
 });
 
 test('foldKeys uses the same fold as goField', () => {

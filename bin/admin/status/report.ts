@@ -8,7 +8,8 @@ import { iptablesUsable, nftablesUsable, type Backend } from '../../../lib/firew
 import { viewOf, type AttachmentView } from '../state/attachments.ts';
 import { firewallObjects } from '../state/firewall.ts';
 import { loadNetworks, type Network } from '../state/networks.ts';
-import { rangeUse, reservationsOf, type RangeUse } from '../state/pool.ts';
+import type { RangeUse } from '../../../ipam/host-local/usage.ts';
+import { poolOf, reservationsOf } from '../state/pool.ts';
 
 export interface PluginStatus {
   readonly type: string;
@@ -82,7 +83,7 @@ export async function statusReport(o: StatusOptions): Promise<StatusReport> {
       let pool: RangeUse[] = [];
       let poolError: string | undefined;
       try {
-        if (n.hostLocal) pool = rangeUse(n.hostLocal, reservationsOf(n.hostLocal));
+        if (n.hostLocal) pool = poolOf(n.hostLocal, reservationsOf(n.hostLocal));
       } catch (err) {
         poolError = (err as Error).message;
       }
